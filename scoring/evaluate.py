@@ -1,0 +1,148 @@
+"""The whole evaluation: resolve data bindings, score every indicator, subtotal, grade, check."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from . import sources
+from .accounts import check_accounts
+from .findings import Finding
+from .grades import grade_for
+from .indicator_score import IndicatorScore, score_indicator
+from .model import Evaluation
+from .numbers import ZERO, fmt2, round2
+from .ruleset import Indicator, Ruleset, load_ruleset
+
+
+class SurveySummary(BaseModel):
+    total: Decimal
+    valid: int
+    average: Decimal | None
+
+
+class Scorecard(BaseModel):
+    ruleset: str
+    total: Decimal
+    grade: str
+    subtotals: dict[str, Decimal]
+    indicators: list[IndicatorScore]
+    survey: SurveySummary | None
+    incomplete: list[str]
+
+
+def indicator_values(evaluation: Evaluation, indicator: Indicator) -> list[object]:
+    """Inputs in rule order: what was entered, else the bound data."""
+    entry = evaluation.entry(indicator.code)
+    entered = list(entry.inputs) if entry else []
+    values: list[object] = []
+    for index, ref in enumerate(indicator.rule.inputs()):
+        value = entered[index] if index < len(entered) else None
+        if value is None and ref.source:
+            value = sources.resolve(evaluation, ref.source)
+        values.append(value)
+    return values
+
+
+def score_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> Scorecard:
+    rs = ruleset or load_ruleset(evaluation.ruleset)
+    results = []
+    for indicator in rs.indicators:
+        entry = evaluation.entry(indicator.code)
+        results.append(
+            score_indicator(
+                indicator,
+                indicator_values(evaluation, indicator),
+                entry.override if entry else None,
+                entry.reason if entry else None,
+            )
+        )
+    by_code = {r.code: r.score or ZERO for r in results}
+    subtotals: dict[str, Decimal] = {}
+    for group in rs.level2:
+        subtotals[group.code] = round2(sum((by_code[i.code] for i in rs.children(group.code)), ZERO))
+    for group in rs.level1:
+        subtotals[group.code] = round2(sum((subtotals[g.code] for g in rs.children(group.code)), ZERO))
+    total = round2(sum((subtotals[g.code] for g in rs.level1), ZERO))
+    survey = evaluation.survey
+    return Scorecard(
+        ruleset=rs.id,
+        total=total,
+        grade=grade_for(total, rs.grades),
+        subtotals={g.code: subtotals[g.code] for g in (*rs.level1, *rs.level2)},
+        indicators=results,
+        survey=SurveySummary(total=survey.total, valid=survey.valid, average=survey.average) if survey else None,
+        incomplete=[r.code for r in results if r.score is None],
+    )
+
+
+def check_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> list[Finding]:
+    """Everything a reviewer should look at, most severe first."""
+    rs = ruleset or load_ruleset(evaluation.ruleset)
+    findings = check_accounts(evaluation.accounts)
+    if evaluation.survey is not None:
+        findings.extend(evaluation.survey.findings())
+    known = {i.code for i in rs.indicators}
+    seen: set[str] = set()
+    for entry in evaluation.indicators:
+        if entry.code not in known:
+            findings.append(Finding(severity="error", code="IND-UNKNOWN", where=f"指标{entry.code}", message=f"规则集{rs.id}中没有指标{entry.code}"))
+        elif entry.code in seen:
+            findings.append(Finding(severity="error", code="IND-DUPLICATE", where=f"指标{entry.code}", message=f"指标{entry.code}重复填写"))
+        seen.add(entry.code)
+    for result in score_evaluation(evaluation, rs).indicators:
+        findings.extend(_indicator_findings(result))
+    findings.extend(_info_findings(evaluation))
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(findings, key=lambda f: order[f.severity])
+
+
+def _indicator_findings(result: IndicatorScore) -> list[Finding]:
+    where = f"指标{result.code}{result.name}"
+    if result.error:
+        return [Finding(severity="error", code="IND-INPUT", where=where, message=f"{result.code}：{result.error}")]
+    if result.score is None:
+        return [Finding(severity="error", code="IND-MISSING", where=where, message=f"{result.code}未能计分：{result.explanation}")]
+    if result.override is None:
+        return []
+    if result.computed is None:
+        return [
+            Finding(
+                severity="warning", code="IND-OVERRIDE", where=where, actual=result.override,
+                message=f"{result.code}采用人工得分{fmt2(result.override)}分，规则无法计算（{result.rule_explanation}）；理由：{result.reason}",
+            )
+        ]
+    if result.override != result.computed:
+        return [
+            Finding(
+                severity="warning", code="IND-OVERRIDE", where=where,
+                expected=result.computed, actual=result.override, difference=result.override - result.computed,
+                message=f"{result.code}采用人工得分{fmt2(result.override)}分，按规则计算为{fmt2(result.computed)}分；理由：{result.reason}",
+            )
+        ]
+    return []
+
+
+_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_valid(code: str) -> bool:
+    """GB 32100-2015 统一社会信用代码 check digit."""
+    if not re.fullmatch(f"[{_CODE_CHARS}]{{18}}", code):
+        return False
+    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(code, _CODE_WEIGHTS))
+    return _CODE_CHARS[(31 - total % 31) % 31] == code[17]
+
+
+def _info_findings(evaluation: Evaluation) -> list[Finding]:
+    code = evaluation.info.credit_code.strip()
+    if code and not credit_code_valid(code):
+        return [
+            Finding(
+                severity="warning", code="INFO-CREDIT-CODE", where="基本信息 统一社会信用代码",
+                message=f"统一社会信用代码「{code}」未通过 GB 32100 校验（注意字母O与数字0、字母I与数字1）",
+            )
+        ]
+    return []

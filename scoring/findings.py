@@ -1,0 +1,20 @@
+"""Findings: what `check` reports (a failed identity, an override, a bad input…)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+class Finding(BaseModel):
+    severity: Severity
+    code: str
+    where: str
+    message: str
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    difference: Decimal | None = None

@@ -1,0 +1,357 @@
+"""The nine rule types. Each turns raw cell values into a score and a Chinese explanation.
+
+Conventions: percentages in rule parameters are percentage points (``threshold_pct = 95``);
+a computed rate is rounded half up to 2 decimals of a percent *before* it is compared,
+so that every figure in the explanation can be re-checked by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .evidence import EvidenceError, parse_count, parse_criteria, parse_number, parse_rate, parse_yes_no
+from .numbers import HUNDRED, ZERO, fmt2, fmt_money, fmt_points, round2
+
+CIRCLED = [chr(0x2460 + i) for i in range(20)]
+MONEY_UNITS = ("元", "万元")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A rule's result: ``score`` is None when the rule cannot be applied."""
+
+    score: Decimal | None
+    explanation: str
+
+
+class MissingInput(Exception):
+    """An input the rule needs is empty."""
+
+
+class InputRef(Strict):
+    """One input cell of a rule; ``source`` binds it to evaluation data (e.g. ``accounts.61.final``)."""
+
+    label: str
+    unit: str = ""
+    source: str | None = None
+
+    def show(self, value: Decimal) -> str:
+        number = fmt_money(value) if self.unit in MONEY_UNITS else f"{value.normalize():f}"
+        return f"{self.label}{number}{self.unit}"
+
+
+class Criterion(Strict):
+    text: str
+    points: Decimal = Field(ge=0)
+
+
+class RateSpec(Strict):
+    """How a rate is obtained: typed directly, a/b, or the change (a−b)/b."""
+
+    label: str
+    formula: Literal["direct", "ratio", "change"] = "direct"
+    unit: Literal["ratio", "percent"] = "ratio"
+    inputs: list[InputRef] = Field(min_length=1, max_length=2)
+
+    @model_validator(mode="after")
+    def _arity(self) -> "RateSpec":
+        need = 1 if self.formula == "direct" else 2
+        if len(self.inputs) != need:
+            raise ValueError(f"比率「{self.label}」的计算方式{self.formula}需要{need}个输入，实际{len(self.inputs)}个")
+        return self
+
+    def evaluate(self, values: list[object]) -> tuple[Decimal, str]:
+        """Return the rate in percent (rounded to 2 decimals) and the figures behind it."""
+        if self.formula == "direct":
+            ratio = parse_rate(values[0], self.unit, self.label)
+            if ratio is None:
+                raise MissingInput(self.inputs[0].label)
+            return round2(ratio * HUNDRED), ""
+        numbers = []
+        for ref, value in zip(self.inputs, values):
+            number = parse_number(value, ref.label)
+            if number is None:
+                raise MissingInput(ref.label)
+            numbers.append(number)
+        top, bottom = numbers
+        if bottom == 0:
+            raise EvidenceError(f"{self.inputs[1].label}为0，无法计算{self.label}")
+        ratio = (top - bottom) / bottom if self.formula == "change" else top / bottom
+        figures = f"{self.inputs[0].show(top)}，{self.inputs[1].show(bottom)}，"
+        return round2(ratio * HUNDRED), figures
+
+
+def _numbered(index: int) -> str:
+    return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
+
+
+class ChecklistRule(Strict):
+    """Score = sum of the points of the criteria met; partial credit per criterion allowed."""
+
+    type: Literal["checklist"]
+    items: list[Criterion] = Field(min_length=1, max_length=20)
+    input_label: str = "符合的细则"
+
+    def inputs(self) -> list[InputRef]:
+        return [InputRef(label=self.input_label)]
+
+    def tally(self, value: object) -> tuple[Decimal, str]:
+        chosen = parse_criteria(value, len(self.items), self.input_label)
+        if chosen is None:
+            raise MissingInput(self.input_label)
+        total, met, partial, missed = ZERO, [], [], []
+        for number, item in enumerate(self.items, start=1):
+            mark = _numbered(number - 1)
+            if number not in chosen:
+                missed.append(f"{mark}（{fmt_points(item.points)}分）")
+                continue
+            points = chosen[number]
+            if points is None:
+                total += item.points
+                met.append(mark)
+            elif points > item.points:
+                raise EvidenceError(f"第{number}条细则部分得分{points}超过该条分值{fmt_points(item.points)}")
+            else:
+                total += points
+                partial.append(f"{mark}部分符合得{fmt_points(points)}分（该条{fmt_points(item.points)}分）")
+        parts = []
+        if met:
+            parts.append("符合" + "".join(met))
+        parts.extend(partial)
+        if missed:
+            parts.append("未符合" + "".join(missed))
+        return total, "；".join(parts) if parts else "均不符合"
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        total, detail = self.tally(values[0])
+        score = round2(total)
+        return Outcome(score, f"{detail}，得{fmt_points(score)}分")
+
+
+class LevelRule(Strict):
+    """Pick one graded level, e.g. 1 / 0.5 / 0."""
+
+    type: Literal["level"]
+    levels: list[Criterion] = Field(min_length=2, max_length=20)
+    input_label: str = "评定档次"
+
+    def inputs(self) -> list[InputRef]:
+        return [InputRef(label=self.input_label)]
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        chosen = parse_criteria(values[0], len(self.levels), self.input_label)
+        if chosen is None:
+            raise MissingInput(self.input_label)
+        if len(chosen) != 1 or None not in chosen.values():
+            raise EvidenceError(f"{self.input_label}只能选择一个档次，如①")
+        number = next(iter(chosen))
+        level = self.levels[number - 1]
+        return Outcome(round2(level.points), f"评定为{_numbered(number - 1)}{level.text}，得{fmt_points(level.points)}分")
+
+
+class DiscretionaryRule(Strict):
+    """The evaluator's judgement between 0 and the weight."""
+
+    type: Literal["discretionary"]
+    input_label: str = "评定得分"
+
+    def inputs(self) -> list[InputRef]:
+        return [InputRef(label=self.input_label)]
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        score = parse_number(values[0], self.input_label, suffixes=("分",))
+        if score is None:
+            raise MissingInput(self.input_label)
+        if not ZERO <= score <= weight:
+            raise EvidenceError(f"{self.input_label}{fmt_points(score)}应在0至{fmt_points(weight)}分之间")
+        score = round2(score)
+        return Outcome(score, f"酌情评分（0-{fmt_points(weight)}分），得{fmt_points(score)}分")
+
+
+class ThresholdRule(Strict):
+    """Full marks at the threshold; a linear deduction per percentage point beyond it."""
+
+    type: Literal["threshold"]
+    rate: RateSpec
+    threshold_pct: Decimal
+    direction: Literal["at_least", "at_most"] = "at_least"
+    deduct_per_point: Decimal = Field(gt=0)
+
+    def inputs(self) -> list[InputRef]:
+        return list(self.rate.inputs)
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        pct, figures = self.rate.evaluate(values)
+        head = f"{figures}{self.rate.label}{fmt2(pct)}%"
+        thr = fmt_points(self.threshold_pct)
+        gap = self.threshold_pct - pct if self.direction == "at_least" else pct - self.threshold_pct
+        ok_word, bad_word = ("不低于", "低于") if self.direction == "at_least" else ("不高于", "高于")
+        if gap <= 0:
+            return Outcome(round2(weight), f"{head}，{ok_word}{thr}%，得满分{fmt_points(weight)}分")
+        deduction = round2(gap * self.deduct_per_point)
+        score = max(ZERO, round2(weight - deduction))
+        tail = f"扣{fmt_points(deduction)}分，得{fmt_points(score)}分" if score > 0 else "扣完为止，得0分"
+        return Outcome(score, f"{head}，{bad_word}{thr}%共{fmt2(gap)}个百分点，{tail}")
+
+
+class BandRule(Strict):
+    """Full marks at ``full_at_pct``, zero at ``zero_at_pct``, linear in between."""
+
+    type: Literal["band"]
+    rate: RateSpec
+    full_at_pct: Decimal
+    zero_at_pct: Decimal
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "BandRule":
+        if self.full_at_pct == self.zero_at_pct:
+            raise ValueError("区间规则的满分点与零分点不能相同")
+        return self
+
+    def inputs(self) -> list[InputRef]:
+        return list(self.rate.inputs)
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        pct, figures = self.rate.evaluate(values)
+        head = f"{figures}{self.rate.label}{fmt2(pct)}%"
+        full, zero = self.full_at_pct, self.zero_at_pct
+        lower_is_better = full < zero
+        ok_word, bad_word = ("不高于", "不低于") if lower_is_better else ("不低于", "不高于")
+        if (pct <= full) if lower_is_better else (pct >= full):
+            return Outcome(round2(weight), f"{head}，{ok_word}{fmt_points(full)}%，得满分{fmt_points(weight)}分")
+        if (pct >= zero) if lower_is_better else (pct <= zero):
+            return Outcome(ZERO, f"{head}，{bad_word}{fmt_points(zero)}%，得0分")
+        score = round2(weight * (zero - pct) / (zero - full))
+        return Outcome(
+            score,
+            f"{head}，介于{fmt_points(full)}%与{fmt_points(zero)}%之间，"
+            f"按比例得{fmt_points(weight)}×({fmt_points(zero)}-{fmt2(pct)})/({fmt_points(zero)}-{fmt_points(full)})"
+            f"={fmt_points(score)}分",
+        )
+
+
+class CapRule(Strict):
+    """Full marks within the limit, zero beyond it."""
+
+    type: Literal["cap"]
+    rate: RateSpec
+    limit_pct: Decimal
+    direction: Literal["at_least", "at_most"] = "at_most"
+
+    def inputs(self) -> list[InputRef]:
+        return list(self.rate.inputs)
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        pct, figures = self.rate.evaluate(values)
+        head = f"{figures}{self.rate.label}{fmt2(pct)}%"
+        limit = fmt_points(self.limit_pct)
+        if self.direction == "at_most":
+            ok, words = pct <= self.limit_pct, ("不高于", "超过")
+        else:
+            ok, words = pct >= self.limit_pct, ("不低于", "低于")
+        if ok:
+            return Outcome(round2(weight), f"{head}，{words[0]}{limit}%，得满分{fmt_points(weight)}分")
+        return Outcome(ZERO, f"{head}，{words[1]}{limit}%，不得分")
+
+
+class DeductionRule(Strict):
+    """Deduct a fixed number of points per item found, never below zero."""
+
+    type: Literal["deduction"]
+    per_item: Decimal = Field(gt=0)
+    input_label: str = "扣分事项数"
+
+    def inputs(self) -> list[InputRef]:
+        return [InputRef(label=self.input_label, unit="项")]
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        count = parse_count(values[0], self.input_label)
+        if count is None:
+            raise MissingInput(self.input_label)
+        if count == 0:
+            return Outcome(round2(weight), f"{self.input_label}0项，得满分{fmt_points(weight)}分")
+        deduction = round2(self.per_item * count)
+        score = max(ZERO, round2(weight - deduction))
+        tail = f"得{fmt_points(score)}分" if score > 0 else "扣完为止，得0分"
+        return Outcome(
+            score,
+            f"{self.input_label}{count}项，每项扣{fmt_points(self.per_item)}分，共扣{fmt_points(deduction)}分，{tail}",
+        )
+
+
+class VetoRule(Strict):
+    """A checklist plus a veto condition that zeroes the indicator."""
+
+    type: Literal["veto"]
+    items: list[Criterion] = Field(min_length=1, max_length=19)
+    veto_text: str
+    input_label: str = "符合的细则"
+
+    def inputs(self) -> list[InputRef]:
+        return [InputRef(label=self.input_label), InputRef(label=f"是否{self.veto_text}")]
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        vetoed = parse_yes_no(values[1], f"是否{self.veto_text}")
+        if vetoed is None:
+            raise MissingInput(f"是否{self.veto_text}")
+        if vetoed:
+            return Outcome(ZERO, f"存在{self.veto_text}，该指标不得分")
+        checklist = ChecklistRule(type="checklist", items=self.items, input_label=self.input_label)
+        total, detail = checklist.tally(values[0])
+        score = round2(total)
+        return Outcome(score, f"{detail}；未发现{self.veto_text}，得{fmt_points(score)}分")
+
+
+class ProportionalRule(Strict):
+    """Score = weight × rate, never above the weight nor below zero."""
+
+    type: Literal["proportional"]
+    rate: RateSpec
+
+    def inputs(self) -> list[InputRef]:
+        return list(self.rate.inputs)
+
+    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+        pct, figures = self.rate.evaluate(values)
+        raw = round2(weight * pct / HUNDRED)
+        score = min(weight, max(ZERO, raw))
+        note = "（不超过分值）" if raw > weight else ""
+        return Outcome(
+            score,
+            f"{figures}{self.rate.label}{fmt2(pct)}%，{fmt_points(weight)}×{fmt2(pct)}%={fmt_points(score)}分{note}",
+        )
+
+
+Rule = Annotated[
+    Union[
+        ChecklistRule,
+        LevelRule,
+        DiscretionaryRule,
+        ThresholdRule,
+        BandRule,
+        CapRule,
+        DeductionRule,
+        VetoRule,
+        ProportionalRule,
+    ],
+    Field(discriminator="type"),
+]
+
+RULE_TYPE_NAMES = {
+    "checklist": "逐项计分",
+    "level": "分档评定",
+    "discretionary": "酌情评分",
+    "threshold": "达标线性扣分",
+    "band": "区间比例",
+    "cap": "限额",
+    "deduction": "逐项扣分",
+    "veto": "一票否决",
+    "proportional": "按比例",
+}

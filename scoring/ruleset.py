@@ -1,0 +1,206 @@
+"""Indicator systems (一级 → 二级 → 三级) in TOML, validated with Chinese messages."""
+from __future__ import annotations
+
+import functools
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import sources
+from .grades import DEFAULT_GRADES, GradeBand, check_bands
+from .numbers import fmt_points
+from .rules import ChecklistRule, LevelRule, Rule, VetoRule
+from .validation import chinese_errors
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+RULESET_DIR = Path(__file__).with_name("rulesets")
+MAX_RULESET_BYTES = 2_000_000
+
+
+class RulesetError(ValueError):
+    """A ruleset that cannot be used; ``problems`` are Chinese, one per line."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"规则集「{source}」有误：\n" + "\n".join(f"- {p}" for p in problems))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Group(Strict):
+    """一级 or 二级 indicator."""
+
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    weight: Decimal = Field(gt=0)
+    parent: str | None = None
+
+
+class Indicator(Strict):
+    """三级 indicator with its texts and machine rule."""
+
+    code: str = Field(min_length=1)
+    parent: str
+    name: str = Field(min_length=1)
+    weight: Decimal = Field(gt=0)
+    definition: str = ""
+    scoring_guide: str = ""
+    data_source: str = ""
+    rule: Rule
+
+
+class Ruleset(Strict):
+    id: str = Field(min_length=1)
+    name: str
+    description: str = ""
+    total_weight: Decimal = Decimal(100)
+    grades: tuple[GradeBand, ...] = DEFAULT_GRADES
+    level1: tuple[Group, ...] = Field(min_length=1)
+    level2: tuple[Group, ...] = Field(min_length=1)
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Ruleset":
+        problems = _structure_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
+
+    def children(self, code: str) -> list[Group | Indicator]:
+        pool = self.level2 if any(g.code == code for g in self.level1) else self.indicators
+        return [item for item in pool if item.parent == code]
+
+
+def _sum(values) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+def _structure_problems(rs: Ruleset) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for item in (*rs.level1, *rs.level2, *rs.indicators):
+        if item.code in seen:
+            problems.append(f"指标代码{item.code}重复")
+        seen.add(item.code)
+    level1 = {g.code for g in rs.level1}
+    level2 = {g.code for g in rs.level2}
+    for group in rs.level2:
+        if group.parent not in level1:
+            problems.append(f"二级指标{group.code}的上级「{group.parent}」不是一级指标")
+    for ind in rs.indicators:
+        if ind.parent not in level2:
+            problems.append(f"三级指标{ind.code}的上级「{ind.parent}」不是二级指标")
+    top = _sum(g.weight for g in rs.level1)
+    if top != rs.total_weight:
+        problems.append(f"一级指标分值合计{fmt_points(top)}分，不等于总分{fmt_points(rs.total_weight)}分")
+    children: dict[str, list] = defaultdict(list)
+    for item in (*rs.level2, *rs.indicators):
+        children[item.parent or ""].append(item)
+    for group in (*rs.level1, *rs.level2):
+        kids = children.get(group.code, [])
+        if not kids:
+            problems.append(f"指标{group.code}{group.name}没有下级指标")
+            continue
+        total = _sum(k.weight for k in kids)
+        if total != group.weight:
+            codes = "、".join(k.code for k in kids)
+            problems.append(
+                f"指标{group.code}{group.name}分值{fmt_points(group.weight)}分，"
+                f"但下级指标（{codes}）分值合计{fmt_points(total)}分"
+            )
+    for ind in rs.indicators:
+        problems.extend(f"指标{ind.code}：{p}" for p in _rule_problems(ind))
+    try:
+        check_bands(rs.grades)
+    except ValueError as exc:
+        problems.append(str(exc))
+    return problems
+
+
+def _rule_problems(ind: Indicator) -> list[str]:
+    rule = ind.rule
+    problems = []
+    if isinstance(rule, (ChecklistRule, VetoRule)):
+        total = _sum(item.points for item in rule.items)
+        if total > ind.weight:
+            problems.append(f"各细则分值合计{fmt_points(total)}分，超过指标分值{fmt_points(ind.weight)}分")
+        elif total < ind.weight:
+            problems.append(f"各细则分值合计{fmt_points(total)}分，少于指标分值{fmt_points(ind.weight)}分")
+    if isinstance(rule, LevelRule):
+        top = max(level.points for level in rule.levels)
+        if top != ind.weight:
+            problems.append(f"最高档次分值{fmt_points(top)}分，应等于指标分值{fmt_points(ind.weight)}分")
+    if getattr(rule, "per_item", 0) > ind.weight:
+        problems.append(f"每项扣分{fmt_points(rule.per_item)}分超过指标分值{fmt_points(ind.weight)}分")
+    for ref in rule.inputs():
+        if ref.source is not None:
+            try:
+                sources.describe(ref.source)
+            except ValueError as exc:
+                problems.append(str(exc))
+    return problems
+
+
+def parse_ruleset(data: dict, source: str = "<数据>") -> Ruleset:
+    """Validate a ruleset from already-parsed TOML."""
+    try:
+        return Ruleset.model_validate(data)
+    except ValidationError as exc:
+        problems = chinese_errors(exc, data)
+        raise RulesetError(source, problems) from None
+
+
+def read_ruleset_file(path: Path) -> Ruleset:
+    """Read a user's TOML file (size-limited; decimals kept exact)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_RULESET_BYTES:
+            raise RulesetError(str(path), [f"文件过大（{size}字节），规则集文件不应超过{MAX_RULESET_BYTES}字节"])
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RulesetError(str(path), [f"无法读取文件：{exc.strerror or exc}"]) from None
+    except UnicodeDecodeError:
+        raise RulesetError(str(path), ["文件不是 UTF-8 编码的文本"]) from None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesetError(str(path), [f"TOML 格式错误：{exc}"]) from None
+    return parse_ruleset(data, str(path))
+
+
+def shipped_rulesets() -> list[str]:
+    return sorted(p.stem for p in RULESET_DIR.glob("*.toml"))
+
+
+def load_ruleset(name: str) -> Ruleset:
+    """A shipped ruleset by id (``xundian-2024``) or a ``.toml`` file path (reloaded when it changes)."""
+    if name.lower().endswith(".toml"):
+        path = Path(name)
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError as exc:
+            raise RulesetError(name, [f"无法读取文件：{exc.strerror or exc}"]) from None
+        return _cached_file(path, stamp)
+    if name not in shipped_rulesets():
+        raise RulesetError(name, [f"没有名为「{name}」的规则集（可用：{'、'.join(shipped_rulesets())}）"])
+    return _cached_file(RULESET_DIR / f"{name}.toml", 0)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_file(path: Path, stamp: int) -> Ruleset:
+    return read_ruleset_file(path)

@@ -1,0 +1,48 @@
+"""Data references that bind a rule input to evaluation data.
+
+``accounts.<行次>.<initial|budget|final>`` · ``info.<field>`` · ``survey.<rate|average|total>``
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .accounts import COLUMN_NAMES, COLUMNS, ROWS
+from .model import BasicInfo, Evaluation
+
+INFO_NUMBERS = tuple(
+    name for name, field in BasicInfo.model_fields.items()
+    if field.annotation in (int | None, Decimal | None)
+)
+SURVEY_FIELDS = {"rate": "问卷满意率", "average": "问卷得分", "total": "问卷总分"}
+
+
+def describe(ref: str) -> str:
+    """Chinese name of a reference, e.g. ``accounts.61.final`` → ``决算表第61行决算数``.
+
+    Raises ValueError (Chinese) for an unknown reference.
+    """
+    parts = ref.split(".")
+    if parts[0] == "accounts" and len(parts) == 3 and parts[1].isdigit() and parts[2] in COLUMNS:
+        row = int(parts[1])
+        if row in ROWS:
+            return f"决算表第{row}行{COLUMN_NAMES[parts[2]]}"
+    if parts[0] == "info" and len(parts) == 2 and parts[1] in INFO_NUMBERS:
+        return BasicInfo.model_fields[parts[1]].description or parts[1]
+    if parts[0] == "survey" and len(parts) == 2 and parts[1] in SURVEY_FIELDS:
+        return SURVEY_FIELDS[parts[1]]
+    raise ValueError(f"未知的数据引用「{ref}」（可用 accounts.<行次>.<initial|budget|final>、info.<字段>、survey.<rate|average|total>）")
+
+
+def resolve(evaluation: Evaluation, ref: str) -> Decimal | int | None:
+    """The value a reference points at, or None when that data is blank."""
+    describe(ref)
+    kind, _, name = ref.partition(".")
+    if kind == "accounts":
+        row, _, column = name.partition(".")
+        return evaluation.accounts.get(int(row), column)
+    if kind == "info":
+        return getattr(evaluation.info, name)
+    survey = evaluation.survey
+    if survey is None:
+        return None
+    return survey.total if name == "total" else getattr(survey, name)

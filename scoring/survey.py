@@ -1,0 +1,125 @@
+"""Satisfaction questionnaire (附件4): points × counts → total, average, satisfaction rate."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .evidence import EvidenceError, parse_count, parse_number
+from .findings import Finding
+from .numbers import ZERO, fmt2, round2
+
+
+class SurveyOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    text: str
+    points: Decimal = Field(ge=0)
+    count: int = Field(default=0, ge=0)
+
+
+class SurveyQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: int = Field(ge=1)
+    text: str
+    options: list[SurveyOption] = Field(min_length=1)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((o.points * o.count for o in self.options), ZERO)
+
+    @property
+    def answers(self) -> int:
+        return sum(o.count for o in self.options)
+
+    @property
+    def max_points(self) -> Decimal:
+        return max(o.points for o in self.options)
+
+
+class Survey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = "满意度调查问卷"
+    issued: int = Field(ge=0)
+    returned: int = Field(ge=0)
+    valid: int = Field(ge=0)
+    questions: list[SurveyQuestion] = Field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((q.total for q in self.questions), ZERO)
+
+    @property
+    def max_score(self) -> Decimal:
+        """Full marks of one questionnaire (100 in the seed)."""
+        return sum((q.max_points for q in self.questions), ZERO)
+
+    @property
+    def average(self) -> Decimal | None:
+        """问卷综合得分 = total ÷ valid questionnaires, rounded half up (4835/49 = 98.67)."""
+        return survey_average(self.total, self.valid)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """满意率 as a ratio: the average as a share of full marks (98.67/100 = 0.9867)."""
+        average = self.average
+        if average is None or self.max_score == 0:
+            return None
+        return average / self.max_score
+
+    def findings(self) -> list[Finding]:
+        found = []
+        if self.returned > self.issued:
+            found.append(_finding("SURVEY-RETURNED", "问卷", f"收回问卷{self.returned}份多于发放问卷{self.issued}份", self.issued, self.returned))
+        if self.valid > self.returned:
+            found.append(_finding("SURVEY-VALID", "问卷", f"有效问卷{self.valid}份多于收回问卷{self.returned}份", self.returned, self.valid))
+        if self.valid == 0:
+            found.append(_finding("SURVEY-EMPTY", "问卷", "有效问卷为0份，无法计算问卷得分", None, Decimal(0)))
+        for q in self.questions:
+            if q.answers != self.valid:
+                found.append(
+                    _finding(
+                        "SURVEY-COUNT", f"问卷第{q.number}题",
+                        f"第{q.number}题各选项人数合计{q.answers}，与有效问卷{self.valid}份不符",
+                        self.valid, q.answers,
+                    )
+                )
+        return found
+
+
+def _finding(code: str, where: str, message: str, expected: int | None, actual: Decimal | int) -> Finding:
+    return Finding(
+        severity="error", code=code, where=where, message=message,
+        expected=None if expected is None else Decimal(expected), actual=Decimal(actual),
+        difference=None if expected is None else Decimal(actual) - Decimal(expected),
+    )
+
+
+def survey_average(total: Decimal, valid: int) -> Decimal | None:
+    return None if valid <= 0 else round2(total / valid)
+
+
+def tally(points: Iterable[object], counts: Iterable[object]) -> Decimal:
+    """Σ points × count over parallel columns; blank rows are skipped (used by the PE_SURVEY_* cells)."""
+    total = ZERO
+    for index, (p, c) in enumerate(zip(points, counts, strict=True), start=1):
+        point = parse_number(p, f"第{index}行分值")
+        count = parse_count(c, f"第{index}行人数")
+        if point is None and count is None:
+            continue
+        if point is None:
+            raise EvidenceError(f"第{index}行填写了人数但缺少分值")
+        total += point * (count or 0)
+    return total
+
+
+def describe_average(total: Decimal, valid: int) -> str:
+    average = survey_average(total, valid)
+    if average is None:
+        return "有效问卷为0份，无法计算问卷得分"
+    return f"问卷总分{total.normalize():f}÷有效问卷{valid}份={fmt2(average)}分"
+
