@@ -2,7 +2,8 @@
 
 Conventions (documented in docs/ruleset-format.md):
 - Blank, ``—``, ``-``, ``－``, ``/`` and ``无数据`` mean *empty* (``None``).
-- Full-width digits and punctuation are folded (NFKC); thousands separators
+- Full-width digits and punctuation are folded to ASCII (``４，２２８`` → ``4,228``;
+  circled digits are not numbers); thousands separators
   must be well placed (``4,228,106.35``; ``1,2345`` is rejected).
 - Rates: a value ending in ``%``/``％`` is a percentage. A bare number follows
   the input's declared unit: ``ratio`` (Excel's own convention, ``0.95`` is
@@ -15,8 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .numbers import HUNDRED
 
@@ -29,6 +29,8 @@ _SEPARATORS = re.compile(r"[,、;；\s]+")
 _YES = {"是", "有", "存在", "y", "yes", "true", "√", "✓"}
 _NO = {"否", "无", "不存在", "没有", "n", "no", "false", "×", "✗"}
 MAX_RATIO = Decimal(10)
+MAX_INTEGER_DIGITS = 15  # 999万亿: far above any department's money, far below Decimal's precision
+MAX_DECIMAL_DIGITS = 10
 
 
 class EvidenceError(ValueError):
@@ -40,28 +42,35 @@ def _show(value: object) -> str:
     return text if len(text) <= 30 else text[:30] + "…"
 
 
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _text(value: object) -> str | None:
-    """Normalise a cell value to folded text, or None when empty."""
+    """Fold full-width characters to ASCII and strip; None when the cell is empty."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value).translate(_FULL_WIDTH).strip()
     return None if text in EMPTY_MARKS else text
 
 
 def parse_number(value: object, what: str = "数值", suffixes: tuple[str, ...] = ()) -> Decimal | None:
-    """Parse a number (money, count, score); ``None`` when the cell is empty."""
+    """Parse a number (money, count, score); ``None`` when the cell is empty.
+
+    Excel's floats are read to 15 significant digits, as Excel shows them
+    (``0.30000000000000004`` → ``0.3``).
+    """
     if isinstance(value, bool):
         raise EvidenceError(f"「{_show(value)}」不是{what}")
-    if isinstance(value, int):
-        return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise EvidenceError(f"「{_show(value)}」不是有效的{what}")
-        return Decimal(repr(value))
+        value = Decimal(format(value, ".15g"))
+    if isinstance(value, int):
+        value = Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise EvidenceError(f"「{_show(value)}」不是有效的{what}")
-        return value
+        return _bounded(value, value, what)
     text = _text(value)
     if text is None:
         return None
@@ -73,10 +82,17 @@ def parse_number(value: object, what: str = "数值", suffixes: tuple[str, ...] 
         text = text.replace(",", "")
     elif not _PLAIN.fullmatch(text):
         raise EvidenceError(f"「{_show(value)}」不是有效的{what}，应填写数字，如 4,228,106.35")
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - regex guarantees a number
-        raise EvidenceError(f"「{_show(value)}」不是有效的{what}") from None
+    number = _bounded(Decimal(text), value, what)
+    if -number.as_tuple().exponent > MAX_DECIMAL_DIGITS:
+        raise EvidenceError(f"{what}「{_show(value)}」小数位数过多（不超过{MAX_DECIMAL_DIGITS}位）")
+    return number
+
+
+def _bounded(number: Decimal, value: object, what: str) -> Decimal:
+    """Reject numbers too large to be real cell values (and to round safely)."""
+    if number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise EvidenceError(f"{what}「{_show(value)}」数值过大（整数部分不超过{MAX_INTEGER_DIGITS}位）")
+    return number
 
 
 def parse_rate(value: object, unit: str = "ratio", what: str = "比率") -> Decimal | None:
@@ -114,8 +130,11 @@ def parse_yes_no(value: object, what: str = "是否") -> bool | None:
     """Parse 是/否 (also 有/无, Y/N, √/×, TRUE/FALSE, 1/0)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value in (0, 1):
-        return bool(value)
+    if isinstance(value, (int, float, Decimal)):
+        number = parse_number(value, what)
+        if number not in (0, 1):
+            raise EvidenceError(f"{what}「{_show(value)}」应填写「是」或「否」")
+        return number == 1
     text = _text(value)
     if text is None:
         return None

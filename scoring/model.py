@@ -46,6 +46,7 @@ class BasicInfo(Model):
     staff_dispatched: int | None = Field(default=None, ge=0, description="劳务派遣人数")
     three_public_current: Decimal | None = Field(default=None, ge=0, description="本年三公经费（万元）")
     three_public_previous: Decimal | None = Field(default=None, ge=0, description="上年三公经费（万元）")
+    three_public_budget: Decimal | None = Field(default=None, ge=0, description="本年三公经费预算（万元）")
     total_assets: Decimal | None = Field(default=None, description="资产总额（万元）")
     current_assets: Decimal | None = Field(default=None, description="流动资产（万元）")
     fixed_assets_net: Decimal | None = Field(default=None, description="固定资产净值（万元）")

@@ -17,6 +17,7 @@ from .numbers import HUNDRED, ZERO, fmt2, fmt_money, fmt_points, round2
 
 CIRCLED = [chr(0x2460 + i) for i in range(20)]
 MONEY_UNITS = ("元", "万元")
+MAX_COMPUTED_RATIO = Decimal(1000)
 
 
 class Strict(BaseModel):
@@ -84,6 +85,8 @@ class RateSpec(Strict):
         if bottom == 0:
             raise EvidenceError(f"{self.inputs[1].label}为0，无法计算{self.label}")
         ratio = (top - bottom) / bottom if self.formula == "change" else top / bottom
+        if abs(ratio) > MAX_COMPUTED_RATIO:
+            raise EvidenceError(f"{self.label}超过{MAX_COMPUTED_RATIO * HUNDRED}%，请核对{self.inputs[0].label}与{self.inputs[1].label}")
         figures = f"{self.inputs[0].show(top)}，{self.inputs[1].show(bottom)}，"
         return round2(ratio * HUNDRED), figures
 

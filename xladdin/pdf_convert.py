@@ -1,0 +1,179 @@
+"""docx -> PDF conversion: LibreOffice headless first, Word via COM on Windows."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+FONTS_CONF = Path(__file__).resolve().with_name("fonts.conf")
+_WORD_PDF_FORMAT = 17  # wdFormatPDF
+
+
+class ConverterMissing(Exception):
+    """No program able to produce the PDF is installed."""
+
+    def __init__(
+        self,
+        message: str = "未找到可用的PDF转换程序：请安装 LibreOffice（或在 Windows 上安装 Microsoft Word）后重试。",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def find_converter() -> str | None:
+    """Path of soffice; env var PE_SOFFICE, when set, is the only candidate."""
+    override = os.environ.get("PE_SOFFICE")
+    if override:
+        return shutil.which(override) or (override if Path(override).is_file() else None)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.name == "nt":
+        for root in (os.environ.get("ProgramFiles"), os.environ.get("ProgramFiles(x86)")):
+            if root:
+                exe = Path(root, "LibreOffice", "program", "soffice.exe")
+                if exe.is_file():
+                    return str(exe)
+    return None
+
+
+def docx_to_pdf(
+    docx_path: Path,
+    pdf_path: Path | None = None,
+    timeout: float = 180,
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Convert docx_path to PDF (default: same name, .pdf) and return the PDF path.
+
+    Raises FileExistsError if the target exists and overwrite is false,
+    ConverterMissing if neither LibreOffice nor (on Windows) Word is available,
+    RuntimeError if the conversion fails.
+    """
+    docx_path = Path(docx_path).resolve(strict=True)
+    pdf_path = Path(pdf_path).resolve() if pdf_path else docx_path.with_suffix(".pdf")
+    if pdf_path.exists() and not overwrite:
+        raise FileExistsError(f"目标文件已存在，未覆盖：{pdf_path}")
+    soffice = find_converter()
+    with tempfile.TemporaryDirectory(prefix="pe-pdf-") as tmp:
+        tmp = Path(tmp)
+        if soffice:
+            produced = _convert_soffice(soffice, docx_path, tmp, timeout)
+        elif os.name == "nt":
+            produced = _convert_word(docx_path, tmp / (docx_path.stem + ".pdf"))
+        else:
+            raise ConverterMissing()
+        _install(produced, pdf_path)
+    return pdf_path
+
+
+def _convert_soffice(soffice: str, docx_path: Path, tmp: Path, timeout: float) -> Path:
+    """Run LibreOffice headless with a private profile; return the produced PDF."""
+    outdir = tmp / "out"
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+        "--headless", "--norestore", "--nolockcheck",
+        "--convert-to", "pdf", "--outdir", str(outdir), str(docx_path),
+    ]
+    env = dict(os.environ)
+    if sys.platform.startswith("linux"):
+        env["FONTCONFIG_FILE"] = str(FONTS_CONF)  # must be absolute
+    posix = os.name == "posix"
+    proc = subprocess.Popen(
+        cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=posix,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # soffice is a wrapper around soffice.bin: kill the whole group.
+        if posix:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+        proc.communicate()
+        raise RuntimeError(f"PDF转换超时（{timeout:g} 秒）：{docx_path.name}") from None
+    produced = outdir / (docx_path.stem + ".pdf")
+    if proc.returncode != 0 or not produced.is_file():
+        # soffice may exit 0 without output; its messages are mostly on stderr.
+        tail = (out + err).decode(errors="replace").strip()[-800:]
+        raise RuntimeError(
+            f"LibreOffice 转换PDF失败（返回码 {proc.returncode}）：{docx_path.name}\n{tail}"
+        )
+    return produced
+
+
+def _convert_word(docx_path: Path, target: Path) -> Path:
+    """Convert with a private Microsoft Word instance via COM (Windows only)."""
+    try:
+        import pythoncom
+        import win32com.client
+    except ImportError:
+        raise ConverterMissing() from None
+    try:
+        pythoncom.CoInitialize()
+        com_owned = True
+    except pythoncom.com_error:  # thread already initialised in another apartment
+        com_owned = False
+    word = doc = None
+    try:
+        # DispatchEx: own instance, so Quit() never closes the user's Word.
+        word = win32com.client.DispatchEx("Word.Application")
+        word.Visible = False
+        word.DisplayAlerts = 0
+        doc = word.Documents.Open(str(docx_path), ReadOnly=True, AddToRecentFiles=False)
+        doc.SaveAs2(str(target), FileFormat=_WORD_PDF_FORMAT)
+    except pythoncom.com_error as exc:
+        raise RuntimeError(f"Word 转换PDF失败：{docx_path.name}\n{exc}") from exc
+    finally:
+        if doc is not None:
+            doc.Close(False)
+        if word is not None:
+            word.Quit()
+        if com_owned:
+            pythoncom.CoUninitialize()
+    if not target.is_file():
+        raise RuntimeError(f"Word 未生成PDF：{docx_path.name}")
+    return target
+
+
+def _install(src: Path, dst: Path) -> None:
+    """Copy src next to dst, then atomically move it into place."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    # Not mkstemp: its 0600 mode would stick; copyfile honours the umask.
+    tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def pdf_first_page_png(pdf_path: Path, png_path: Path, dpi: int = 80) -> Path:
+    """Render page 1 of pdf_path to png_path with pdftoppm; return png_path."""
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        raise ConverterMissing("未找到 pdftoppm：请安装 poppler-utils（Poppler）后重试。")
+    png_path = Path(png_path)
+    with tempfile.TemporaryDirectory(prefix="pe-png-") as tmp:
+        prefix = Path(tmp, "page")
+        proc = subprocess.run(
+            [pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
+             str(pdf_path), str(prefix)],
+            capture_output=True, timeout=120,
+        )
+        produced = prefix.with_suffix(".png")
+        if proc.returncode != 0 or not produced.is_file():
+            tail = proc.stderr.decode(errors="replace").strip()[-800:]
+            raise RuntimeError(f"PDF 转 PNG 失败（返回码 {proc.returncode}）：{pdf_path}\n{tail}")
+        _install(produced, png_path)
+    return png_path
