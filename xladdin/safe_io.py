@@ -31,6 +31,7 @@ def write_new(path: Path, write: Callable[[Path], None], overwrite: bool = False
     temp = Path(temp_name)
     try:
         write(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the user's usual mode
         if overwrite:
             os.replace(temp, path)
         else:
@@ -38,6 +39,12 @@ def write_new(path: Path, write: Callable[[Path], None], overwrite: bool = False
     finally:
         temp.unlink(missing_ok=True)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _link_no_clobber(temp: Path, path: Path) -> None:
