@@ -14,7 +14,7 @@ from scoring.model import Evaluation, EvaluationError, read_evaluation, sample_e
 from scoring.numbers import fmt2, fmt_points
 from scoring.ruleset import RulesetError, load_ruleset
 
-from .safe_io import available_path, write_text_new
+from .safe_io import available_path, write_new, write_text_new
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -41,13 +41,23 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=encode)
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def load_input(path: Path) -> Evaluation:
-    """An evaluation from a .json file."""
+    """An evaluation from a .json file or an evaluation workbook (.xlsx/.xlsm, read without Excel)."""
     if not path.exists():
         raise CliError(f"找不到文件：{path}")
     if path.suffix.lower() == ".json":
         return read_evaluation(path)
-    raise CliError(f"不支持的文件类型「{path.suffix}」：请提供评价数据 .json 文件")
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .workbook_reader import WorkbookError, read_workbook
+
+        try:
+            return read_workbook(path)
+        except WorkbookError as exc:
+            raise CliError(str(exc)) from None
+    raise CliError(f"不支持的文件类型「{path.suffix}」：请提供评价数据 .json 文件或评价工作簿 .xlsx/.xlsm")
 
 
 def _evaluation_and_ruleset(args: argparse.Namespace):
@@ -102,6 +112,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     evaluation, rs = _evaluation_and_ruleset(args)
     findings = check_evaluation(evaluation, rs)
+    if Path(args.file).suffix.lower() in WORKBOOK_SUFFIXES:
+        from .workbook_check import workbook_findings
+
+        order = list(SEVERITY_NAMES)
+        findings = sorted(findings + workbook_findings(Path(args.file), evaluation), key=lambda f: order.index(f.severity))
     if args.json:
         print(_json({"findings": [f.model_dump() for f in findings]}))
     else:
@@ -115,13 +130,32 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from .build_templates import sample_name
+    from .workbook_build import build_workbook
+
     out = Path(args.out)
     evaluation = sample_evaluation()
     target = available_path(out / "xundian-2024-sample.json")
     write_text_new(target, evaluation.model_dump_json(indent=1, exclude_defaults=False))
     card = score_evaluation(evaluation)
     print(f"已写入示例评价数据：{target}")
+    workbook = available_path(out / sample_name())
+    write_new(workbook, build_workbook(load_ruleset(evaluation.ruleset), evaluation).save)
+    print(f"已写入示例工作簿：{workbook}")
     print(f"示例（{evaluation.info.unit_name}{evaluation.info.year}年度）总得分{fmt2(card.total)}分，等级{card.grade}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .workbook_build import build_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise CliError(f"输出文件「{out.name}」应以 .xlsx 结尾")
+    rs = load_ruleset(args.ruleset)
+    reference = str(Path(args.ruleset).resolve()) if args.ruleset.lower().endswith(".toml") else rs.id
+    write_new(out, build_workbook(rs, ruleset_ref=reference).save)
+    print(f"已写入空白评价工作簿（规则集：{rs.name}）：{out}")
     return 0
 
 
@@ -136,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
     for name, func, text in (("score", cmd_score, "计算得分与等级"), ("check", cmd_check, "检查勾稽关系、问卷和人工得分（有错误时退出码为1）")):
         p = sub.add_parser(name, help=text, description=text)
-        p.add_argument("file", metavar="FILE", help="评价数据 .json")
+        p.add_argument("file", metavar="FILE", help="评价数据 .json 或评价工作簿 .xlsx/.xlsm")
         p.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
         p.add_argument("--ruleset", help="改用指定规则集（编号或 .toml 文件）")
         p.set_defaults(func=func)
@@ -145,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="写出内置示例（寻甸县融媒体中心2024年度）")
     p.add_argument("--out", required=True, metavar="DIR", help="输出目录")
     p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("new", help="写出空白评价工作簿（不覆盖已有文件）")
+    p.add_argument("--ruleset", required=True, metavar="NAME", help="规则集编号（如 xundian-2024）或 .toml 文件")
+    p.add_argument("out", metavar="OUT", help="输出文件 .xlsx")
+    p.set_defaults(func=cmd_new)
     p = sub.add_parser("ruleset", help="校验规则集（编号或 .toml 文件）")
     p.add_argument("name", metavar="NAME|FILE")
     p.set_defaults(func=cmd_ruleset)

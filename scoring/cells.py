@@ -1,0 +1,156 @@
+"""What the workbook's PE_ formulas compute: Excel cell values in, a number or a short Chinese message out.
+
+Each function here backs one worksheet function in ``xladdin/udfs.py`` and never raises:
+a bad argument gives a message string, which Excel shows in the cell. Values arrive as
+Excel hands them over — floats, strings, booleans, None for blank, and 2-D lists for
+ranges (a 1×1 range counts as a single cell). Arithmetic is Decimal throughout.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from .accounts import IDENTITIES, Accounts, check_identity
+from .evidence import EvidenceError, parse_count, parse_number
+from .grades import grade_for
+from .indicator_score import IndicatorScore, score_indicator
+from .numbers import fmt_money
+from .ruleset import Ruleset, RulesetError, load_ruleset
+from .survey import survey_average, tally
+
+CHECK_OK = "✓"
+_IDENTITIES = {identity.code: identity for identity in IDENTITIES}
+
+
+class CellError(Exception):
+    """A message for the cell."""
+
+
+def _scalar(value: object, what: str) -> object:
+    """One cell's value; a 1×1 range is unwrapped, a larger one is refused."""
+    if isinstance(value, (list, tuple)):
+        flat = _flatten(value)
+        if len(flat) != 1:
+            raise CellError(f"{what}应为单个单元格")
+        return flat[0]
+    return value
+
+
+def _flatten(value: object) -> list[object]:
+    """Cells of a range (row by row), or ``[value]`` for a single cell."""
+    if isinstance(value, (list, tuple)):
+        return [cell for item in value for cell in _flatten(item)]
+    return [value]
+
+
+def _text(value: object, what: str) -> str:
+    value = _scalar(value, what)
+    return "" if value is None else str(value).strip()
+
+
+def is_network_path(text: str) -> bool:
+    """``\\\\server\\share\\x.toml`` or ``//server/x.toml``: opening it could leak Windows credentials."""
+    return text.startswith(("\\\\", "//"))
+
+
+def _ruleset(name: object) -> Ruleset:
+    text = _text(name, "规则集")
+    if not text:
+        raise CellError("未指定规则集")
+    if is_network_path(text):
+        raise CellError("规则集不能引用网络路径上的文件")
+    try:
+        return load_ruleset(text)
+    except RulesetError as exc:
+        raise CellError(exc.problems[0] if exc.problems else str(exc)) from None
+
+
+def _indicator_score(ruleset, code, input1, input2, override, reason) -> IndicatorScore:
+    rs = _ruleset(ruleset)
+    key = _text(code, "指标代码")
+    try:
+        indicator = rs.indicator(key)
+    except KeyError:
+        raise CellError(f"规则集{rs.id}中没有指标「{key}」") from None
+    values = [_scalar(input1, "输入1"), _scalar(input2, "输入2")]
+    return score_indicator(indicator, values, _scalar(override, "人工得分"), _scalar(reason, "理由"))
+
+
+def score(ruleset: object, code: object, input1: object, input2: object, override: object, reason: object) -> float | str:
+    """The indicator's score (override if any), or why there is none."""
+    try:
+        result = _indicator_score(ruleset, code, input1, input2, override, reason)
+    except CellError as exc:
+        return str(exc)
+    return result.explanation if result.score is None else float(result.score)
+
+
+def explain(ruleset: object, code: object, input1: object, input2: object, override: object, reason: object) -> str:
+    """How the score was reached, in words that can be checked by hand."""
+    try:
+        return _indicator_score(ruleset, code, input1, input2, override, reason).explanation
+    except CellError as exc:
+        return str(exc)
+
+
+def grade(total: object, ruleset: object) -> str:
+    """The grade (优/良/中/差 or the ruleset's own bands) for a total score."""
+    try:
+        rs = _ruleset(ruleset)
+        number = parse_number(_scalar(total, "总分"), "总分")
+    except (CellError, EvidenceError) as exc:
+        return str(exc)
+    return "" if number is None else grade_for(number, rs.grades)
+
+
+def _survey_total(points: object, counts: object) -> Decimal:
+    points, counts = _flatten(points), _flatten(counts)
+    if len(points) != len(counts):
+        raise CellError(f"分值区域（{len(points)}格）与人数区域（{len(counts)}格）大小不一致")
+    return tally(points, counts)
+
+
+def survey_total(points: object, counts: object) -> float | str:
+    """Σ points × count over two parallel ranges (blank rows skipped)."""
+    try:
+        return float(_survey_total(points, counts))
+    except (CellError, EvidenceError) as exc:
+        return str(exc)
+
+
+def survey_avg(points: object, counts: object, valid: object) -> float | str:
+    """问卷综合得分 = Σ points × count ÷ valid questionnaires, rounded half up; "" while the count is blank."""
+    try:
+        total = _survey_total(points, counts)
+        number = parse_count(_scalar(valid, "有效问卷数"), "有效问卷数")
+    except (CellError, EvidenceError) as exc:
+        return str(exc)
+    if number is None:
+        return ""
+    average = survey_average(total, number)
+    return "有效问卷数为0，无法计算问卷得分" if average is None else float(average)
+
+
+def check(code: object, lhs: object, *terms: object) -> str:
+    """An accounts identity in one column: ✓, ``差额 …`` (actual − expected), or "" when all blank."""
+    key = _text(code, "勾稽代码")
+    identity = _IDENTITIES.get(key)
+    if identity is None:
+        return f"未知的勾稽代码「{key}」"
+    try:
+        values = [_scalar(lhs, "左边"), *(v for term in terms for v in _flatten(term))]
+    except CellError as exc:
+        return str(exc)
+    if len(values) != len(identity.terms) + 1:
+        return f"{identity.code}右边应有{len(identity.terms)}项，实际{len(values) - 1}项"
+    accounts = Accounts()
+    rows = (identity.lhs, *(row for _, row in identity.terms))
+    try:
+        for row, value in zip(rows, values):
+            accounts.set(row, "final", parse_number(value, f"第{row}行金额"))
+    except EvidenceError as exc:
+        return str(exc)
+    if all(accounts.get(row, "final") is None for row in rows):
+        return ""
+    findings = check_identity(replace(identity, columns=("final",)), accounts)
+    return f"差额 {fmt_money(findings[0].difference)}" if findings else CHECK_OK

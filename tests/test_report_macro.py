@@ -1,0 +1,131 @@
+"""The workbook button's entry point, run headless with a stand-in for xw.Book.caller()."""
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+xw = pytest.importorskip("xlwings")
+
+from scoring.model import sample_evaluation  # noqa: E402
+from xladdin import macros  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "xundian-2024-sample.xlsx"
+
+
+class FakeApp:
+    def __init__(self):
+        self.alerts = []
+
+    def alert(self, prompt, title=None, buttons="ok", mode=None, callback=None):
+        self.alerts.append((prompt, title, mode))
+
+
+class FakeApi:
+    def __init__(self, source: Path):
+        self.source = source
+        self.copies = []
+
+    def SaveCopyAs(self, path):  # noqa: N802 - Excel's COM name
+        shutil.copyfile(self.source, path)
+        self.copies.append(Path(path))
+
+
+class FakeBook:
+    def __init__(self, path: Path):
+        self.fullname = str(path)
+        self.api = FakeApi(path)
+        self.app = FakeApp()
+
+
+@pytest.fixture
+def caller(monkeypatch):
+    def install(book):
+        monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+        return book
+
+    return install
+
+
+@pytest.fixture
+def stub_reader(monkeypatch):
+    """Stand in for xladdin.workbook_reader: returns the sample, or raises what it is given."""
+    module = types.ModuleType("xladdin.workbook_reader")
+    module.calls = []
+
+    def read_workbook(path):
+        module.calls.append(Path(path))
+        if module.error:
+            raise module.error
+        return sample_evaluation()
+
+    module.read_workbook = read_workbook
+    module.error = None
+    monkeypatch.setitem(sys.modules, "xladdin.workbook_reader", module)
+    return module
+
+
+def test_exports_next_to_workbook_without_touching_it(tmp_path, caller, stub_reader):
+    workbook = tmp_path / "评价.xlsm"
+    workbook.write_bytes(b"the user's workbook")
+    book = caller(FakeBook(workbook))
+    macros.export_report()
+    ((prompt, title, mode),) = book.app.alerts
+    assert mode == "info" and title == macros.ALERT_TITLE
+    (report,) = tmp_path.glob("评价_绩效评价报告_*.docx")
+    assert str(report) in prompt and prompt.startswith("报告已生成")
+    assert "检查发现0个错误、6个警告" in prompt
+    assert workbook.read_bytes() == b"the user's workbook"
+    (copy,) = book.api.copies
+    assert stub_reader.calls == [copy] and copy.suffix == ".xlsm" and not copy.exists()  # temp copy removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([workbook.name, report.name])
+
+
+def test_failure_is_a_chinese_alert_not_a_traceback(tmp_path, caller, stub_reader):
+    stub_reader.error = ValueError("「基本信息」工作表缺少单位名称")
+    workbook = tmp_path / "评价.xlsx"
+    workbook.write_bytes(b"x")
+    book = caller(FakeBook(workbook))
+    macros.export_report()
+    ((prompt, _, mode),) = book.app.alerts
+    assert mode == "critical"
+    assert prompt == "未能生成报告：「基本信息」工作表缺少单位名称"
+    assert [p.name for p in tmp_path.iterdir()] == ["评价.xlsx"]
+
+
+def test_unexpected_error_still_gives_a_message(tmp_path, caller, stub_reader):
+    stub_reader.error = KeyError("x")
+    book = caller(FakeBook(tmp_path / "a.xlsm"))
+    (tmp_path / "a.xlsm").write_bytes(b"x")
+    macros.export_report()
+    ((prompt, _, mode),) = book.app.alerts
+    assert mode == "critical" and prompt.startswith("未能生成报告：程序内部错误（KeyError")
+
+
+def test_unsaved_workbook_is_asked_to_be_saved(caller, stub_reader):
+    book = caller(FakeBook(Path("工作簿1")))
+    book.fullname = "工作簿1"
+    macros.export_report()
+    ((prompt, _, mode),) = book.app.alerts
+    assert mode == "critical" and "请先将工作簿另存到本机文件夹" in prompt
+    assert stub_reader.calls == [] and book.api.copies == []
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="sample workbook not built yet (python -m xladdin.build_templates)")
+def test_real_sample_workbook(tmp_path, caller):
+    workbook = tmp_path / "xundian-2024-sample.xlsx"
+    shutil.copyfile(SAMPLE, workbook)
+    before = workbook.read_bytes()
+    book = caller(FakeBook(workbook))
+    macros.export_report()
+    ((prompt, _, mode),) = book.app.alerts
+    assert mode == "info", prompt
+    (report,) = tmp_path.glob("xundian-2024-sample_绩效评价报告_*.docx")
+    assert str(report) in prompt
+    assert workbook.read_bytes() == before
+
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(report).paragraphs)
+    assert "得分93.56分" in text

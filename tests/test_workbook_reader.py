@@ -1,0 +1,196 @@
+"""Headless reading of evaluation workbooks, its errors, and the `pe-eval` commands that use it."""
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from scoring.evaluate import score_evaluation
+from scoring.model import sample_evaluation
+from xladdin import build_templates
+from xladdin import workbook_layout as L
+from xladdin import workbook_reader
+from xladdin.cli import main
+from xladdin.workbook_check import workbook_findings
+from xladdin.workbook_reader import WorkbookError, cached_results, read_workbook
+
+SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
+
+
+def test_round_trip_of_the_sample(seed):
+    evaluation = read_workbook(SAMPLE)
+    assert evaluation.ruleset == seed.ruleset
+    assert evaluation.info == seed.info
+    assert evaluation.accounts == seed.accounts
+    assert evaluation.survey == seed.survey
+    assert evaluation.narrative == seed.narrative
+    for got, want in zip(evaluation.indicators, seed.indicators):
+        assert (got.code, got.override, got.reason, got.note) == (want.code, want.override, want.reason, want.note)
+    assert score_evaluation(evaluation) == score_evaluation(seed)
+    assert score_evaluation(evaluation).total == Decimal("93.56")
+
+
+def test_bound_inputs_read_as_use_the_binding():
+    entries = {e.code: e for e in read_workbook(SAMPLE).indicators}
+    assert entries["B12"].inputs == [None, None]  # formulas → take 决算 第61行
+    assert entries["C101"].inputs == [""]  # blank unbound input
+    assert entries["A14"].inputs == ["①②③=0.7"] and entries["A13"].inputs == [Decimal("1.8")]
+
+
+def _edited(tmp_path, edit, name="edited.xlsx"):
+    wb = load_workbook(SAMPLE)
+    edit(wb)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def _set(sheet, ref, value):
+    def edit(wb):
+        wb[sheet][ref] = value
+    return edit
+
+
+def test_a_typed_value_in_a_bound_input_is_used_and_flagged(tmp_path):
+    b12 = L.IND_FIRST_ROW + 15
+    path = _edited(tmp_path, _set(L.INDICATORS, f"H{b12}", 969931.86))
+    evaluation = read_workbook(path)
+    b12_result = next(r for r in score_evaluation(evaluation).indicators if r.code == "B12")
+    assert b12_result.computed == Decimal("3.13")
+    warnings = [f for f in workbook_findings(path, evaluation) if f.code == "WB-BINDING"]
+    assert [f.where for f in warnings] == [f"指标体系!H{b12}"]
+
+
+def test_a_changed_formula_is_flagged(tmp_path):
+    path = _edited(tmp_path, _set(L.INDICATORS, "M4", 2))
+    found = [f for f in workbook_findings(path, read_workbook(path)) if f.code == "WB-FORMULA"]
+    assert [f.where for f in found] == ["指标体系!M4"] and "=PE_SCORE(" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda wb: wb.remove(wb[L.SURVEY]), "缺少工作表「问卷」"),
+        (lambda wb: wb.defined_names.pop(L.NAME_LAYOUT), "不是本工具生成的评价工作簿（缺少定义名称「版式版本」）"),
+        (_set(L.GUIDE, "B5", 99), "工作簿版式为「99」，本程序只能读取第1版"),
+        (_set(L.GUIDE, "B3", "nope"), "工作簿使用的规则集「nope」无法使用：没有名为「nope」的规则集"),
+        (_set(L.GUIDE, "B3", "mof-2013"), "与规则集「mof-2013」不一致：指标体系!C6 应为指标A21"),
+        (_set(L.GUIDE, "B3", r"\\server\share\rules.toml"), "位于网络路径上"),
+        (_set(L.GUIDE, "B3", "/no/such/rules.toml"), "不存在、不是本机的普通文件"),
+        (_set(L.ACCOUNTS, "C6", "四百万"), "决算!C6（第1行年初预算数）：「四百万」不是有效的第1行年初预算数"),
+        (_set(L.INFO, L.info_cell("staff_quota"), "=20+8"), "是公式，但文件里没有 Excel 保存的计算结果"),
+        (_set(L.INFO, L.info_cell("year"), None), "（评价年度）未填写"),
+        (_set(L.INFO, L.info_cell("three_public_current"), -2), "基本信息!B11（本年三公经费（万元））：应不小于0"),
+        (_set(L.INDICATORS, "K4", "满分"), "指标体系!K4（A11人工得分）"),
+        (_set(L.SURVEY, "E6", None), "问卷!E6：第1题的选项缺少标准分值"),
+        (_set(L.ACCOUNTS, "B6", 2), "决算!B6 应为行次1"),
+    ],
+)
+def test_clear_errors_for_broken_workbooks(tmp_path, edit, message):
+    path = _edited(tmp_path, edit)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert message in str(caught.value)
+
+
+def _zip(path, members: dict[str, bytes]):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_hostile_or_wrong_files(tmp_path, monkeypatch):
+    cases = {
+        "text.xlsx": (b"not a workbook", "不是 Excel 工作簿"),
+        "old.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 .xls 或设置了打开密码"),
+    }
+    for name, (data, message) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(WorkbookError, match=message):
+            read_workbook(tmp_path / name)
+    with pytest.raises(WorkbookError, match="缺少 xl/workbook.xml"):
+        read_workbook(_zip(tmp_path / "plain.xlsx", {"a.txt": b"hello"}))
+    with pytest.raises(WorkbookError, match="压缩比异常"):
+        read_workbook(_zip(tmp_path / "bomb.xlsx", {"xl/workbook.xml": b"<a/>", "xl/big.xml": b"\0" * 5_000_000}))
+    with pytest.raises(WorkbookError, match="无法读取"):
+        read_workbook(tmp_path / "missing.xlsx")
+    monkeypatch.setattr(workbook_reader, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(WorkbookError, match="过大"):
+        read_workbook(SAMPLE)
+
+
+def test_xml_entity_bomb_is_refused(tmp_path):
+    """A billion-laughs DTD in a worksheet part is refused before openpyxl (stdlib iterparse) sees it."""
+    dtd = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    path = tmp_path / "entities.xlsx"
+    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = b'<?xml version="1.0"?>' + dtd + data
+            dst.writestr(item, data)
+    with pytest.raises(WorkbookError, match="sheet1.xml 含有 DTD 或实体声明"):
+        read_workbook(path)
+
+
+def test_cached_results_empty_until_excel_saves():
+    assert cached_results(SAMPLE) == {}
+
+
+# ── the command line ─────────────────────────────────────
+def test_score_and_check_a_workbook(capsys):
+    assert main(["score", str(SAMPLE)]) == 0
+    assert "总得分：93.56分    等级：优" in capsys.readouterr().out
+    assert main(["check", str(SAMPLE), "--json"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [f["code"] for f in findings if f["severity"] == "info"] == ["WB-NO-CACHE"]
+    assert {f["code"] for f in findings if f["severity"] == "warning"} == {"IND-OVERRIDE", "INFO-CREDIT-CODE"}
+
+
+def test_check_json_output_unchanged_for_json_files(tmp_path, seed, capsys):
+    path = tmp_path / "e.json"
+    path.write_text(seed.model_dump_json(), encoding="utf-8")
+    assert main(["check", str(path), "--json"]) == 0
+    assert not any(f["code"].startswith("WB-") for f in json.loads(capsys.readouterr().out)["findings"])
+
+
+def test_broken_workbook_is_a_usage_error(tmp_path, capsys):
+    path = _edited(tmp_path, lambda wb: wb.remove(wb[L.ACCOUNTS]))
+    assert main(["score", str(path)]) == 2
+    assert "缺少工作表「决算」" in capsys.readouterr().err
+
+
+def test_new_writes_a_blank_template_and_never_overwrites(tmp_path, capsys):
+    out = tmp_path / "评价.xlsx"
+    assert main(["new", "--ruleset", "mof-2013", str(out)]) == 0
+    wb = load_workbook(out)
+    assert wb[L.GUIDE]["B3"].value == "mof-2013" and wb.sheetnames == list(L.SHEETS)
+    before = out.read_bytes()
+    assert main(["new", "--ruleset", "xundian-2024", str(out)]) == 2
+    assert "文件已存在" in capsys.readouterr().err and out.read_bytes() == before
+    assert main(["new", "--ruleset", "mof-2013", str(tmp_path / "x.xls")]) == 2
+    assert main(["new", "--ruleset", "nope", str(tmp_path / "y.xlsx")]) == 2
+
+
+def test_new_with_a_custom_ruleset_file(tmp_path):
+    from scoring.ruleset import RULESET_DIR
+
+    custom = tmp_path / "自定义.toml"
+    custom.write_text((RULESET_DIR / "mof-2013.toml").read_text(encoding="utf-8").replace('id = "mof-2013"', 'id = "my-2025"'),
+                      encoding="utf-8")
+    out = tmp_path / "custom.xlsx"
+    assert main(["new", "--ruleset", str(custom), str(out)]) == 0
+    assert load_workbook(out)[L.GUIDE]["B3"].value == str(custom.resolve())
+    with pytest.raises(WorkbookError, match="评价年度"):  # the layout and ruleset are accepted; only data is missing
+        read_workbook(out)
+
+
+def test_demo_writes_the_sample_workbook(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert main(["demo", "--out", str(tmp_path)]) == 0  # second run: numbered copies, nothing overwritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "xundian-2024-sample(2).json", "xundian-2024-sample(2).xlsx", "xundian-2024-sample.json", "xundian-2024-sample.xlsx",
+    ]
+    assert score_evaluation(read_workbook(tmp_path / "xundian-2024-sample.xlsx")).total == score_evaluation(sample_evaluation()).total

@@ -1,0 +1,74 @@
+"""Entry points for the workbook's buttons, run by xlwings RunPython (a new Python process per click).
+
+VBA: ``RunPython "import xladdin.macros; xladdin.macros.export_report()"``
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+ALERT_TITLE = "部门整体支出绩效评价"
+MAX_LISTED = 5
+
+
+class MacroError(Exception):
+    """A Chinese message for the user."""
+
+
+def export_report(pdf: bool = False) -> None:
+    """Build the calling workbook's report next to it and tell the user where it went.
+
+    Reads a copy taken with SaveCopyAs, so the open workbook (and its unsaved
+    state) is untouched. Any failure becomes a Chinese message box, never a traceback.
+    """
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    try:
+        message = _export(book, pdf)
+    except Exception as exc:  # noqa: BLE001 - whatever happens, the user gets a message box
+        book.app.alert(failure_message(exc), title=ALERT_TITLE, mode="critical")
+    else:
+        book.app.alert(message, title=ALERT_TITLE, mode="info")
+
+
+def _export(book, pdf: bool) -> str:
+    from xladdin.workbook_reader import read_workbook
+
+    from .report import build_report
+
+    source = saved_path(book.fullname)
+    with tempfile.TemporaryDirectory(prefix="pe-report-") as tmp:
+        copy = Path(tmp) / f"copy{source.suffix or '.xlsm'}"
+        book.api.SaveCopyAs(str(copy))
+        evaluation = read_workbook(copy)
+    result = build_report(evaluation, source=source, pdf=pdf)
+    lines = [f"报告已生成：\n{result.docx_path}"]
+    if result.pdf_path:
+        lines.append(f"PDF：\n{result.pdf_path}")
+    errors = [f for f in result.findings if f.severity == "error"]
+    warnings = [f for f in result.findings if f.severity == "warning"]
+    if errors or warnings:
+        lines.append(f"检查发现{len(errors)}个错误、{len(warnings)}个警告，请核对：")
+        lines += [f"· {f.message}" for f in (errors + warnings)[:MAX_LISTED]]
+        if len(errors) + len(warnings) > MAX_LISTED:
+            lines.append(f"……其余{len(errors) + len(warnings) - MAX_LISTED}条请用「检查」功能查看")
+    return "\n".join(lines)
+
+
+def saved_path(fullname: str) -> Path:
+    """The workbook's file path; a never-saved or cloud-only workbook has none."""
+    if "://" in fullname or not Path(fullname).is_absolute():
+        raise MacroError("工作簿尚未保存到本机文件夹（或只保存在 OneDrive/SharePoint 网络位置）。请先将工作簿另存到本机文件夹，再导出报告。")
+    return Path(fullname)
+
+
+def failure_message(exc: Exception) -> str:
+    """What the message box says when the export fails."""
+    if isinstance(exc, (MacroError, ValueError, FileExistsError)):  # Chinese messages from the core
+        return f"未能生成报告：{exc}"
+    if isinstance(exc, PermissionError):
+        return f"未能生成报告：没有权限写入文件（{exc.filename or exc}）。请确认文件夹可写、同名文件未在 Word 中打开。"
+    if isinstance(exc, OSError):
+        return f"未能生成报告：读写文件失败（{exc.strerror or exc}）。"
+    return f"未能生成报告：程序内部错误（{type(exc).__name__}：{exc}）。请将此信息告知维护人员。"

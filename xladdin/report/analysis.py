@@ -1,0 +1,98 @@
+"""Report text without docx: narrative line kinds, titles, and the per-indicator analysis."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scoring.evaluate import Scorecard
+from scoring.numbers import HUNDRED, fmt2, fmt_points
+from scoring.ruleset import Ruleset
+
+_NUMERALS = "一二三四五六七八九十"
+_LEVEL1 = re.compile(rf"^[{_NUMERALS}]+、")
+_LEVEL2 = re.compile(rf"^[（(][{_NUMERALS}]+[）)]")
+_RUN_IN_END = re.compile(r"[。：:]")
+HEADING_MAX = 30  # a longer numbered line is a run-in heading followed by body text
+
+
+@dataclass(frozen=True)
+class Line:
+    """One narrative line: ``level`` 1 (一、), 2 （一） or 0 (body); ``head`` is set in the heading font."""
+
+    level: int
+    head: str
+    rest: str
+
+
+def classify(line: str) -> Line:
+    """Split a numbered line into its heading part and body part (公文 run-in headings)."""
+    text = line.strip()
+    level = 1 if _LEVEL1.match(text) else 2 if _LEVEL2.match(text) else 0
+    if level == 0:
+        return Line(0, "", text)
+    end = _RUN_IN_END.search(text)
+    if end is None or end.end() == len(text):
+        return Line(level, text, "") if len(text) <= HEADING_MAX else Line(level, "", text)
+    if end.end() > HEADING_MAX:
+        return Line(level, "", text)
+    return Line(level, text[: end.end()], text[end.end():])
+
+
+def numeral(n: int) -> str:
+    """1 → 一 … 10 → 十, 11 → 十一 … 99."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
+    return head + (_NUMERALS[ones - 1] if ones else "")
+
+
+def level2_count(text: str) -> int:
+    """How many （一）-style headings a narrative text has (to number what follows)."""
+    kinds = (classify(line) for line in text.splitlines())
+    return sum(1 for kind in kinds if kind.level == 2 and kind.head)
+
+
+def title_lines(text: str, lead: str, per_line: int) -> list[str]:
+    """Break a long title after ``lead`` (the unit name) when both parts fit on a line."""
+    rest = text[len(lead):]
+    if len(text) <= per_line or not lead or not text.startswith(lead) or not rest:
+        return [text]
+    if len(lead) <= per_line and len(rest) <= per_line:
+        return [lead, rest]
+    return [text]
+
+
+def _rate(score: Decimal, weight: Decimal) -> str:
+    return f"{fmt2(score / weight * HUNDRED)}%"
+
+
+def indicator_analysis(rs: Ruleset, card: Scorecard) -> list[Line]:
+    """One paragraph per 一级 and 二级 indicator: score, and every 三级 indicator not at full marks."""
+    results = {r.code: r for r in card.indicators}
+    lines = []
+    for i, group in enumerate(rs.level1, start=1):
+        score = card.subtotals[group.code]
+        lines.append(
+            Line(
+                1, f"{i}.{group.code}{group.name}：",
+                f"分值{fmt_points(group.weight)}分，得分{fmt2(score)}分，得分率{_rate(score, group.weight)}。",
+            )
+        )
+        for j, sub in enumerate(rs.children(group.code), start=1):
+            children = [results[c.code] for c in rs.children(sub.code)]
+            notes = []
+            for r in children:
+                if r.score is None:
+                    notes.append(f"{r.code}{r.name}未能计分（{r.explanation}）")
+                elif r.score < r.weight or r.override is not None:
+                    notes.append(f"{r.code}{r.name}得{fmt2(r.score)}分（分值{fmt_points(r.weight)}分），{r.explanation}")
+            full = len(children) - len(notes)
+            text = f"分值{fmt_points(sub.weight)}分，得分{fmt2(card.subtotals[sub.code])}分。"
+            if notes:
+                text += "其中" + "；".join(notes) + "。"
+                if full:
+                    text += f"其余{full}项三级指标均得满分。"
+            else:
+                text += f"所属{full}项三级指标均得满分。"
+            lines.append(Line(0, f"（{j}）{sub.code}{sub.name}：", text))
+    return lines

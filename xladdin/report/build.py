@@ -1,0 +1,243 @@
+"""Build the report: the seed's structure, figures from the data, written without destroying anything."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Mm
+
+from scoring.evaluate import Scorecard, check_evaluation, score_evaluation
+from scoring.findings import Finding
+from scoring.model import Evaluation
+from scoring.narrative import FUNDS_TEMPLATE, NARRATIVE_SECTIONS, fill, is_known, placeholder_values
+from scoring.numbers import fmt2, fmt_points
+from scoring.ruleset import Ruleset, load_ruleset
+
+from ..pdf_convert import ConverterMissing, docx_to_pdf
+from ..safe_io import write_new
+from . import charts, tables
+from .analysis import indicator_analysis, level2_count, numeral
+from .layout import ReportFonts, configure
+from .writer import Writer
+
+TITLES = dict(NARRATIVE_SECTIONS)
+OVERVIEW_KEYS = ("org", "functions", "work", "management", "funds", "procurement", "assets")
+CHAPTER_KEYS = ("goals", "approach", "conclusion", "experience", "problems", "suggestions")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where the report went; ``findings`` (errors first) include check_evaluation's and the PDF's."""
+
+    docx_path: Path
+    pdf_path: Path | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Texts:
+    """Fills narrative texts; records unknown placeholders (error) and blank data (warning)."""
+
+    def __init__(self, evaluation: Evaluation, values: dict[str, str]):
+        self.narrative = evaluation.narrative
+        self.values = values
+        self.findings: list[Finding] = [
+            Finding(severity="warning", code="RPT-SECTION", where=f"报告文字「{key}」",
+                    message=f"报告文字中的「{key}」不是报告的组成部分，未写入报告（可用：{'、'.join(TITLES)}）")
+            for key in self.narrative if key not in TITLES
+        ]
+
+    def fill(self, text: str, where: str) -> str:
+        filled, missing = fill(text, self.values)
+        for name in dict.fromkeys(missing):
+            if is_known(name):
+                self.findings.append(Finding(
+                    severity="warning", code="RPT-DATA", where=where,
+                    message=f"占位符{{{name}}}所需的数据未填写，报告中显示为【缺少数据：{name}】",
+                ))
+            else:
+                self.findings.append(Finding(
+                    severity="error", code="RPT-PLACEHOLDER", where=where,
+                    message=f"未知的占位符{{{name}}}，报告中显示为【未知占位符：{name}】；请检查拼写（可用占位符见说明）",
+                ))
+        return filled
+
+    def section(self, key: str) -> str:
+        where = f"报告「{TITLES[key]}」"
+        text = self.narrative.get(key, "").strip()
+        if not text:
+            self.findings.append(Finding(severity="warning", code="RPT-EMPTY", where=where,
+                                         message=f"「{TITLES[key]}」未填写文字，报告中该部分为空"))
+            return ""
+        return self.fill(text, where)
+
+
+def render(evaluation: Evaluation, rs: Ruleset, card: Scorecard, fonts: ReportFonts) -> tuple[DocxDocument, list[Finding]]:
+    """The python-docx Document and the report's own findings."""
+    info = evaluation.info
+    doc = Document()
+    configure(doc, fonts)
+    writer = Writer(doc, fonts)
+    texts = _Texts(evaluation, placeholder_values(evaluation, card))
+    title = f"{info.unit_name}{info.year}年度部门整体支出绩效评价报告"
+    _metadata(doc, title, info.evaluator or info.unit_name)
+    writer.title(title, info.unit_name)
+
+    writer.heading("一、部门概况", 1)
+    for key in OVERVIEW_KEYS:
+        writer.heading(TITLES[key], 2)
+        if key == "funds":
+            generated = texts.fill("\n".join(FUNDS_TEMPLATE), f"报告「{TITLES[key]}」（自动生成部分）")
+            writer.text(generated, outline=False)
+        writer.text(texts.section(key), outline=True)
+    for key in CHAPTER_KEYS:
+        writer.heading(TITLES[key], 1)
+        text = texts.section(key)
+        writer.text(text, outline=True)
+        if key == "conclusion":
+            _analysis(writer, evaluation, rs, card, level2_count(text) + 1)
+
+    _annexes(writer, texts, evaluation, rs, card)
+    findings = texts.findings
+    if charts.cjk_font() is None:
+        findings.append(Finding(severity="info", code="RPT-CHART-FONT", where="报告图表",
+                                message="未找到中文字体，图表中的标签以指标代码显示"))
+    return doc, findings
+
+
+def _metadata(doc: DocxDocument, title: str, author: str) -> None:
+    """Own properties instead of python-docx's template ones (its author, 2013 date and thumbnail)."""
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, author, author
+    props.created = props.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    props.revision = 1
+    rels = doc.part.package.rels
+    for rel_id in [key for key, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        rels.pop(rel_id)
+
+
+def _analysis(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scorecard, number: int) -> None:
+    """（N）指标得分分析: generated from the scorecard, with the charts."""
+    info = evaluation.info
+    writer.heading(f"（{numeral(number)}）指标得分分析", 2)
+    writer.paragraph(
+        f"按照《{rs.name}》，本次评价共设{len(rs.level1)}个一级指标、{len(rs.level2)}个二级指标、"
+        f"{len(rs.indicators)}个三级指标，满分{fmt_points(rs.total_weight)}分。{info.unit_name}综合得分"
+        f"{fmt2(card.total)}分，评价等级为“{card.grade}”。各指标得分情况如下："
+    )
+    for line in indicator_analysis(rs, card):
+        writer.paragraph(line.rest, head=line.head, bold_head=line.level == 1)
+    width = min(writer.width, Mm(150))
+    writer.picture(charts.score_chart(rs, card), width, "图1　各二级指标分值与得分")
+    if info.execution_progress:
+        writer.picture(charts.progress_chart(info.execution_progress), width, f"图2　{info.year}年预算执行进度")
+
+
+def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> None:
+    info = evaluation.info
+    unit, year = info.unit_name, info.year
+    writer.annex(1, "成本效益分析报告")
+    writer.text(texts.section("annex1"), outline=False)
+    writer.annex(2, f"部门职能分解及{year}年度工作完成情况")
+    writer.text(texts.section("annex2"), outline=False)
+
+    writer.annex(3, f"{unit}{year}年部门整体支出绩效评价指标体系", lead=unit, landscape=True)
+    tables.indicator_table(writer, rs, card)
+
+    survey = evaluation.survey
+    writer.annex(4, survey.title if survey else f"{unit}{year}年部门整体支出绩效评价调查问卷", lead=unit)
+    if survey is None:
+        writer.paragraph("未录入满意度调查问卷数据。")
+        texts.findings.append(Finding(severity="warning", code="RPT-SURVEY", where="报告附件4",
+                                      message="未录入满意度调查问卷，附件4无问卷统计表"))
+    else:
+        writer.paragraph(f"发放问卷：{survey.issued}份　收回问卷：{survey.returned}份　有效问卷：{survey.valid}份", "Plain")
+        tables.survey_table(writer, survey)
+
+    writer.annex(5, "工作底稿")
+    _workpapers(writer, evaluation, rs, card)
+
+    writer.annex(6, f"{year}年收入支出决算总表", landscape=True)
+    line = writer.paragraph(f"编制单位：{unit}\t单位：元", "Plain")
+    line.paragraph_format.tab_stops.add_tab_stop(writer.width, WD_TAB_ALIGNMENT.RIGHT)
+    tables.accounts_table(writer, evaluation.accounts)
+
+
+def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> None:
+    """附件5: the overall result, then one 评价底稿 per 三级 indicator."""
+    unit, year = evaluation.info.unit_name, evaluation.info.year
+    project = f"{unit}{year}年部门整体支出"
+    evaluator = evaluation.info.evaluator or unit
+    writer.paragraph(
+        f"项目名称：{project}。评价机构：{evaluator}。根据指标评价体系，本次绩效评价得分{fmt2(card.total)}分，"
+        f"评价结果为“{card.grade}”。以下为{len(rs.indicators)}项三级指标的评价底稿。"
+    )
+    results = {r.code: r for r in card.indicators}
+    groups = {g.code: g for g in (*rs.level1, *rs.level2)}
+    for ind in rs.indicators:
+        sub = groups[ind.parent]
+        tables.workpaper(writer, ind, results[ind.code], evaluation.entry(ind.code),
+                         (groups[sub.parent], sub), project, evaluator)
+
+
+def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | None = None) -> Path:
+    """``<name>_绩效评价报告_<YYYYMMDD>.docx`` next to ``source``; (2), (3)… when it (or its PDF) exists."""
+    day = today or dt.date.today()
+    base = source.parent / f"{source.stem}_绩效评价报告_{day:%Y%m%d}.docx"
+    candidate, n = base, 2
+    while candidate.exists() or (pdf and candidate.with_suffix(".pdf").exists()):
+        candidate = base.with_name(f"{base.stem}({n}){base.suffix}")
+        n += 1
+    return candidate
+
+
+def build_report(
+    evaluation: Evaluation,
+    out_path: Path | None = None,
+    *,
+    pdf: bool = False,
+    fonts: ReportFonts = ReportFonts(),
+    source: Path | None = None,
+    overwrite: bool = False,
+    ruleset: Ruleset | None = None,
+) -> ReportResult:
+    """Write the report (and its PDF when ``pdf``); findings include check_evaluation's.
+
+    Without ``out_path`` the report goes next to ``source`` (the workbook or JSON file),
+    else into the current folder, under a name that is free. An explicit ``out_path``
+    that exists raises FileExistsError unless ``overwrite``.
+    """
+    rs = ruleset or load_ruleset(evaluation.ruleset)
+    if out_path is None:
+        stand_in = Path.cwd() / f"{evaluation.info.unit_name}{evaluation.info.year}年度"
+        target = default_report_path(source or stand_in, pdf=pdf)
+    else:
+        target = Path(out_path)
+        taken = [p for p in (target, target.with_suffix(".pdf") if pdf else None) if p and p.exists()]
+        if taken and not overwrite:
+            raise FileExistsError(f"文件已存在，未覆盖：{taken[0]}（如需覆盖请使用 --force）")
+    card = score_evaluation(evaluation, rs)
+    doc, findings = render(evaluation, rs, card, fonts)
+    write_new(target, lambda temp: doc.save(str(temp)), overwrite)
+    findings = check_evaluation(evaluation, rs) + findings
+    pdf_path = None
+    if pdf:
+        pdf_path, problem = _convert(target, overwrite)
+        if problem:
+            findings.append(problem)
+    return ReportResult(target, pdf_path, sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]))
+
+
+def _convert(docx: Path, overwrite: bool) -> tuple[Path | None, Finding | None]:
+    """The PDF next to the docx; a missing converter or a failure is a finding, not an exception."""
+    try:
+        return docx_to_pdf(docx, overwrite=overwrite), None
+    except ConverterMissing as exc:
+        return None, Finding(severity="warning", code="RPT-PDF", where="PDF", message=f"未生成PDF：{exc.message}")
+    except (RuntimeError, OSError) as exc:
+        return None, Finding(severity="error", code="RPT-PDF", where="PDF", message=f"未生成PDF：{exc}")

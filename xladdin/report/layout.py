@@ -1,0 +1,192 @@
+"""GB/T 9704 page layout for python-docx: page setup, styles, East-Asian fonts, page numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+
+@dataclass(frozen=True)
+class ReportFonts:
+    """Font names per role; machines without the GB/T 9704 fonts can substitute (e.g. 仿宋, 楷体, 宋体)."""
+
+    body: str = "仿宋_GB2312"
+    title: str = "方正小标宋简体"
+    heading1: str = "黑体"
+    heading2: str = "楷体_GB2312"
+    page_number: str = "宋体"
+
+
+BODY_SIZE = Pt(16)  # 3号
+TITLE_SIZE = Pt(22)  # 2号
+PAGE_NUMBER_SIZE = Pt(14)  # 4号
+TABLE_SIZE = Pt(10.5)  # 5号
+CAPTION_SIZE = Pt(14)
+LINE = Pt(28.9)  # 22 lines in the 225 mm type area
+TITLE_LINE = Pt(36)
+
+PORTRAIT_MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+LANDSCAPE_MARGINS = {"top": 26, "bottom": 26, "left": 25, "right": 25}
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+# style name → (font role, size, indent in characters, alignment, line spacing)
+STYLES = {
+    "Normal": ("body", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.JUSTIFY, LINE),
+    "Heading 1": ("heading1", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.JUSTIFY, LINE),
+    "Heading 2": ("heading2", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.JUSTIFY, LINE),
+    "Report Title": ("title", TITLE_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, TITLE_LINE),
+    "Annex Label": ("heading1", BODY_SIZE, 0, WD_ALIGN_PARAGRAPH.LEFT, LINE),
+    "Annex Title": ("title", TITLE_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, TITLE_LINE),
+    "Plain": ("body", BODY_SIZE, 0, WD_ALIGN_PARAGRAPH.LEFT, LINE),
+    "Table Text": ("body", TABLE_SIZE, 0, WD_ALIGN_PARAGRAPH.LEFT, None),
+    "Figure": ("body", BODY_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, None),
+    "Figure Caption": ("body", CAPTION_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, LINE),
+}
+
+
+def element(parent, tag: str, **attrs: str):
+    """Append a new ``w:`` element with ``w:`` attributes (built in schema order by the caller)."""
+    child = OxmlElement(tag, {qn(f"w:{k}"): v for k, v in attrs.items()})
+    parent.append(child)
+    return child
+
+
+def font_for(fonts: ReportFonts, role: str) -> str:
+    return getattr(fonts, role)
+
+
+def set_rfonts(rpr, name: str) -> None:
+    """Set ASCII, hAnsi, East-Asian and complex-script fonts; drop theme fonts (they would win)."""
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in _THEME_ATTRS:
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), name)
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def set_indent_chars(paragraph_format, chars: int, size: Pt) -> None:
+    """First-line indent in characters (w:firstLineChars wins over w:firstLine in Word and LibreOffice)."""
+    paragraph_format.first_line_indent = Pt(size.pt * chars)
+    ind = paragraph_format.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def single_spacing(paragraph_format) -> None:
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    paragraph_format.space_before = Pt(0)
+    paragraph_format.space_after = Pt(0)
+
+
+def _set_style(style, fonts: ReportFonts, role: str, size: Pt, indent: int, align, line) -> None:
+    style.font.size = size
+    style.font.bold = False
+    style.font.color.rgb = None
+    rpr = style.element.get_or_add_rPr()
+    set_rfonts(rpr, font_for(fonts, role))
+    fmt = style.paragraph_format
+    single_spacing(fmt)
+    if line is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = line
+    fmt.alignment = align
+    set_indent_chars(fmt, indent, size)
+
+
+def _strip_theme_fonts(doc, fonts: ReportFonts) -> None:
+    """No style may fall back to theme fonts: replace them with the body font."""
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        themed = any(rfonts.get(qn(attr)) is not None for attr in _THEME_ATTRS)
+        for attr in _THEME_ATTRS:
+            rfonts.attrib.pop(qn(attr), None)
+        if themed:
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                rfonts.set(qn(attr), fonts.body)
+
+
+def _doc_defaults(doc, fonts: ReportFonts) -> None:
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_rfonts(rpr, fonts.body)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def configure(doc, fonts: ReportFonts) -> None:
+    """Apply page setup, styles and page numbers to a fresh python-docx Document."""
+    _strip_theme_fonts(doc, fonts)
+    _doc_defaults(doc, fonts)
+    for name, (role, size, indent, align, line) in STYLES.items():
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = doc.styles["Normal"]
+        _set_style(style, fonts, role, size, indent, align, line)
+    for name in ("Heading 1", "Heading 2", "Annex Label", "Figure"):
+        doc.styles[name].paragraph_format.keep_with_next = True
+    doc.styles["Annex Title"].paragraph_format.space_after = LINE
+    doc.styles["Report Title"].paragraph_format.space_after = LINE
+    page_setup(doc.sections[0], landscape=False)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_numbers(doc.sections[0], fonts, doc.styles["Plain"].style_id)
+
+
+def page_setup(section, landscape: bool) -> None:
+    width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
+    margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
+    section.top_margin = Mm(margins["top"])
+    section.bottom_margin = Mm(margins["bottom"])
+    section.left_margin = Mm(margins["left"])
+    section.right_margin = Mm(margins["right"])
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(margins["bottom"] - 10)
+
+
+def text_width(section) -> int:
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _field_run(paragraph, fonts: ReportFonts, text: str = "", field: str | None = None) -> None:
+    """A 4号 run: plain text, or a field part (``begin``, ``separate``, ``end``, or ``instr`` for PAGE)."""
+    run = paragraph.add_run(text)
+    run.font.size = PAGE_NUMBER_SIZE
+    set_rfonts(run._r.get_or_add_rPr(), fonts.page_number)
+    if field == "instr":
+        element(run._r, "w:instrText").text = " PAGE "
+    elif field:
+        element(run._r, "w:fldChar", fldCharType=field)
+
+
+def _page_number(footer, fonts: ReportFonts, style_id: str, odd: bool) -> None:
+    """“— N —”, 4号宋体: odd pages right, even pages left, one character in from the edge."""
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph._p.style = style_id
+    fmt = paragraph.paragraph_format
+    single_spacing(fmt)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    ind = fmt.element.get_or_add_pPr().get_or_add_ind()
+    side = "right" if odd else "left"
+    ind.set(qn(f"w:{side}Chars"), "100")
+    ind.set(qn(f"w:{side}"), str(int(PAGE_NUMBER_SIZE.pt * 20)))
+    _field_run(paragraph, fonts, "— ")
+    for field in ("begin", "instr", "separate"):
+        _field_run(paragraph, fonts, field=field)
+    _field_run(paragraph, fonts, "1")
+    _field_run(paragraph, fonts, field="end")
+    _field_run(paragraph, fonts, " —")
+
+
+def _page_numbers(section, fonts: ReportFonts, style_id: str) -> None:
+    _page_number(section.footer, fonts, style_id, odd=True)
+    _page_number(section.even_page_footer, fonts, style_id, odd=False)

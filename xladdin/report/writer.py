@@ -1,0 +1,121 @@
+"""Paragraph-level writing: every run gets its East-Asian font explicitly."""
+from __future__ import annotations
+
+import io
+
+from docx.enum.section import WD_SECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Length, Pt
+from docx.text.run import Run
+
+from .analysis import Line, classify, title_lines
+from .layout import STYLES, TITLE_SIZE, ReportFonts, element, font_for, page_setup, text_width
+
+_LEVEL_ROLE = {1: "heading1", 2: "heading2"}
+
+
+class Writer:
+    """Appends styled paragraphs to a python-docx Document; tracks the current page orientation."""
+
+    def __init__(self, doc, fonts: ReportFonts):
+        self.doc = doc
+        self.fonts = fonts
+        self.landscape = False
+        self._style_ids = {name: doc.styles[name].style_id for name in (*STYLES, "Table Grid")}
+        self._roles = {self._style_ids[name]: role for name, (role, *_rest) in STYLES.items()}
+
+    def new_paragraph(self, style: str):
+        """A paragraph with ``style`` set by id (python-docx's lookup by name scans every style)."""
+        paragraph = self.doc.add_paragraph()
+        paragraph._p.style = self._style_ids[style]
+        return paragraph
+
+    def style_id(self, style: str) -> str:
+        return self._style_ids[style]
+
+    def run(self, paragraph, text: str, role: str | None = None, *, bold: bool = False, size: Pt | None = None):
+        """A run whose fonts are set explicitly: ``role`` or the role of the paragraph's style."""
+        r = self.run_xml(text, role or self._roles.get(paragraph._p.style, "body"), bold=bold, size=size)
+        paragraph._p.append(r)
+        return Run(r, paragraph)
+
+    def run_xml(self, text: str, role: str, *, bold: bool = False, size: Pt | None = None):
+        """A ``w:r`` built in schema order (python-docx's element-by-element API is slow for big tables)."""
+        font = font_for(self.fonts, role)
+        r = OxmlElement("w:r")
+        rpr = element(r, "w:rPr")
+        element(rpr, "w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font, hint="eastAsia")
+        if bold:
+            element(rpr, "w:b")
+        if size is not None:
+            half_points = str(round(size.pt * 2))
+            element(rpr, "w:sz", val=half_points)
+            element(rpr, "w:szCs", val=half_points)
+        t = element(r, "w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        return r
+
+    def paragraph(self, text: str = "", style: str = "Normal", *, head: str = "", head_role: str | None = None,
+                  bold_head: bool = False):
+        """``head`` (in the font of ``head_role``) followed by ``text`` in the style's font."""
+        paragraph = self.new_paragraph(style)
+        if head:
+            self.run(paragraph, head, head_role, bold=bold_head)
+        if text:
+            self.run(paragraph, text)
+        return paragraph
+
+    def heading(self, text: str, level: int):
+        return self.paragraph(text, f"Heading {level}")
+
+    def line(self, line: Line, *, outline: bool):
+        """A classified narrative line; whole-line （一） headings become Heading 2 when ``outline``."""
+        if line.level and line.head and not line.rest:
+            if outline and line.level == 2:
+                return self.heading(line.head, 2)
+            paragraph = self.paragraph(head=line.head, head_role=_LEVEL_ROLE[line.level])
+            paragraph.paragraph_format.keep_with_next = True
+            return paragraph
+        if line.head:
+            return self.paragraph(line.rest, head=line.head, head_role=_LEVEL_ROLE[line.level])
+        return self.paragraph(line.rest)
+
+    def text(self, text: str, *, outline: bool) -> None:
+        for raw in text.splitlines():
+            line = classify(raw)
+            if line.head or line.rest:
+                self.line(line, outline=outline)
+
+    def title(self, text: str, lead: str, style: str = "Report Title"):
+        """A 2号 title, broken after ``lead`` (the unit name) when it needs two lines."""
+        paragraph = self.new_paragraph(style)
+        lines = title_lines(text, lead, self.chars_per_line(TITLE_SIZE))
+        for index, line in enumerate(lines):
+            run = self.run(paragraph, line)
+            if index < len(lines) - 1:
+                run.add_break()
+        return paragraph
+
+    def annex(self, number: int, title: str, *, lead: str = "", landscape: bool = False) -> None:
+        """“附件N” top-left on a new page (a new section when the orientation changes), then the title."""
+        if landscape != self.landscape:
+            page_setup(self.doc.add_section(WD_SECTION.NEW_PAGE), landscape)
+            self.landscape = landscape
+            self.paragraph(f"附件{number}", "Annex Label")
+        else:
+            self.paragraph(f"附件{number}", "Annex Label").paragraph_format.page_break_before = True
+        self.title(title, lead, "Annex Title")
+
+    def chars_per_line(self, size: Pt) -> int:
+        return int(self.width / size)
+
+    @property
+    def width(self) -> Length:
+        return Length(text_width(self.doc.sections[-1]))
+
+    def picture(self, png: bytes, width: Length, caption: str) -> None:
+        paragraph = self.new_paragraph("Figure")
+        paragraph.add_run().add_picture(io.BytesIO(png), width=width)
+        self.paragraph(caption, "Figure Caption")

@@ -1,0 +1,67 @@
+"""Text of the 说明 sheet: what the workbook is, how to fill it, colours, input conventions."""
+from __future__ import annotations
+
+from scoring import narrative
+from scoring.ruleset import Ruleset
+
+from .workbook_layout import LAYOUT_VERSION
+
+Section = tuple[str, list[str]]
+
+COLOURS = (  # (style key, meaning) — the builder paints column A of each line with the style
+    ("input", "浅黄色：输入格，由评价人员填写；其他单元格已锁定（工作表保护无密码，可在「审阅→撤消工作表保护」解除）。"),
+    ("computed", "浅蓝色：公式计算格，随输入实时更新，请勿改写。"),
+    ("na", "灰色「—」：该栏不适用（与财决01表一致）。"),
+    ("fail", "红色：勾稽不符、输入有误或无法计分，需要核对。"),
+    ("amber", "琥珀色：采用了人工得分（须填写理由），与规则计算值可能不同。"),
+)
+
+
+def guide_sections(rs: Ruleset) -> list[Section]:
+    sections: list[Section] = [
+        ("一、用途", [
+            f"本工作簿用于部门整体支出绩效评价，按规则集「{rs.name}」（编号 {rs.id}）计分。",
+            "三级指标得分、计分说明、决算表勾稽检查、问卷汇总、总分与等级都是实时公式：改动任何输入，结果立即更新。",
+            f"工作簿版式第{LAYOUT_VERSION}版。请勿增删行列或改动公式；规则集编号不可更改（换规则集请用 pe-eval new 另建工作簿）。",
+        ]),
+        ("二、填写步骤", [
+            "1. 基本信息：单位名称、评价年度、编制与在职人数、三公经费、固定资产、重点项目、预算执行进度等（金额单位万元）。",
+            "2. 决算：照部门决算软件导出的财决01表逐格录入（单位元），合计、总计也按报表数录入，不用公式计算——右侧勾稽检查据此核对报表本身。",
+            "3. 问卷：发放、收回、有效份数，每题的问题、选项、标准分值和选择人数；每题人数合计应等于有效问卷数。",
+            "4. 指标体系：逐个三级指标填写黄色输入格；取自决算、基本信息或问卷的输入已用公式引用，改源数据即可。",
+            "5. 如需人工评定得分，在「人工得分」填写得分并在「人工评定理由」写明理由；得分格变为琥珀色。",
+            "6. 汇总：查看一级、二级小计、总分、等级和检查结果，逐项处理红色项目。",
+            "7. 报告：按栏目填写报告正文，供生成评价报告使用。",
+        ]),
+        ("三、颜色", [text for _, text in COLOURS]),
+        ("四、输入约定", [
+            "空白、—、-、/、无数据 均视为空。全角数字和标点自动转换；千分位须规范，如 4,228,106.35。",
+            "比率：带 % 的是百分数（95%）；不带 % 的按小数理解（0.95 即 95%），大于 10 的数不猜测，会提示改写。",
+            "逐项计分：填写符合的细则，如 ①②④ 或 1,2,4；部分符合写作 ③=0.7 或 ③(0.7)；全部符合填「全部」，均不符合填「无」。",
+            "分档评定：从下拉列表选择档次（①、②…）。一票否决：否决情形填「是」或「否」。",
+            "酌情评分填写 0 至分值之间的得分；逐项扣分填写项数（如 0、2）。",
+            "金额、比率、得分一律四舍五入保留两位小数（2.675 → 2.68），与手工计算一致。",
+        ]),
+        ("五、在 Excel 中实时计算", [
+            "公式中的 PE_ 函数由 Python 计算（xlwings 加载项）。首次使用：按 README 安装 pe-eval 及其 Excel 组件（xlwings），运行 xlwings addin install；",
+            "在 xlwings 选项卡的 UDF Modules 填写 xladdin.udfs，点击 Import Functions，然后另存为 .xlsm 并按 Ctrl+Alt+F9 全部重算。",
+            "未导入函数时得分格显示 #NAME?，这不影响数据；WPS、LibreOffice 不支持 xlwings，请用下面的命令行。",
+        ]),
+        ("六、不用 Excel 计算（命令行）", [
+            "pe-eval score 本工作簿.xlsx：直接读取输入格计分，输出各指标得分、小计、总分和等级（无需 Excel 先计算）。",
+            "pe-eval check 本工作簿.xlsx：检查勾稽关系、问卷、输入错误与人工得分；如工作簿由 Excel 保存过，还核对单元格里的计算结果与核心计算是否一致。",
+        ]),
+        ("七、工作表函数（类别：绩效评价）", [
+            "PE_SCORE(规则集,代码,输入1,输入2,人工得分,理由)：三级指标得分；无法计分时显示原因。",
+            "PE_EXPLAIN(同上)：计分说明，列出计算所用的每个数字。",
+            "PE_GRADE(总分,规则集)：等级。",
+            "PE_SURVEY_TOTAL(分值区域,人数区域)：问卷总分；PE_SURVEY_AVG(分值区域,人数区域,有效问卷数)：问卷综合得分。",
+            "PE_CHECK(勾稽代码,左边,右边各项…)：决算勾稽检查，相符显示 ✓，不符显示差额（左边−右边）。",
+        ]),
+    ]
+    placeholders = getattr(narrative, "PLACEHOLDERS", None)
+    if placeholders:
+        lines = ["报告工作表的文字中可写入以下占位符，生成报告时替换为工作簿中的数据："]
+        lines += [f"{{{name}}}：{text}" for name, text in placeholders.items()]
+        sections.append(("八、报告占位符", lines))
+    return sections
