@@ -2,6 +2,7 @@
 import json
 from decimal import Decimal
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -88,3 +89,33 @@ def test_demo_never_overwrites(tmp_path, capsys):
 def test_schema_command_runs_as_console_module():
     result = subprocess.run([sys.executable, "-m", "xladdin.cli", "schema"], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout)["title"] == "Evaluation"
+
+
+SAMPLE_WORKBOOK = Path(__file__).resolve().parents[1] / "workbook_templates" / "xundian-2024-sample.xlsx"
+
+
+def test_report_command_from_the_workbook(tmp_path, capsys):
+    out = tmp_path / "报告.docx"
+    assert main(["report", str(SAMPLE_WORKBOOK), "-o", str(out), "--json", "--font-body", "仿宋"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["docx"] == str(out) and data["pdf"] is None and out.exists()
+    assert {f["severity"] for f in data["findings"]} == {"warning"}
+    assert main(["report", str(SAMPLE_WORKBOOK), "-o", str(out)]) == 2  # never overwritten silently
+    assert "未覆盖" in capsys.readouterr().err
+
+
+def test_batch_scores_every_file_and_survives_bad_ones(tmp_path, seed, capsys):
+    (tmp_path / "a.json").write_text(seed.model_dump_json(), encoding="utf-8")
+    seed.accounts.set(1, "final", Decimal("1"))
+    (tmp_path / "b.json").write_text(seed.model_dump_json(), encoding="utf-8")
+    (tmp_path / "c.json").write_text("{", encoding="utf-8")
+    (tmp_path / "~$临时.xlsx").write_bytes(b"")
+    summary = tmp_path / "汇总.csv"
+    assert main(["batch", str(tmp_path), "--out", str(summary)]) == 1
+    out = capsys.readouterr().out
+    assert "共3个文件，2个有错误或无法读取。" in out
+    lines = summary.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "文件,单位名称,年度,规则集,总得分,等级,错误,警告,未计分指标,说明"
+    assert ",93.56,优,0,6,," in lines[1]
+    assert ",93.56,优,1,6,," in lines[2] and "勾稽不符" in lines[2]
+    assert "无法读取" in lines[3]

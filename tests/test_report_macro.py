@@ -1,4 +1,5 @@
 """The workbook button's entry point, run headless with a stand-in for xw.Book.caller()."""
+import os
 import shutil
 import sys
 import types
@@ -70,7 +71,7 @@ def test_exports_next_to_workbook_without_touching_it(tmp_path, caller, stub_rea
     workbook = tmp_path / "评价.xlsm"
     workbook.write_bytes(b"the user's workbook")
     book = caller(FakeBook(workbook))
-    macros.export_report()
+    macros.export_report(pdf=False)
     ((prompt, title, mode),) = book.app.alerts
     assert mode == "info" and title == macros.ALERT_TITLE
     (report,) = tmp_path.glob("评价_绩效评价报告_*.docx")
@@ -112,13 +113,12 @@ def test_unsaved_workbook_is_asked_to_be_saved(caller, stub_reader):
     assert stub_reader.calls == [] and book.api.copies == []
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="sample workbook not built yet (python -m xladdin.build_templates)")
 def test_real_sample_workbook(tmp_path, caller):
     workbook = tmp_path / "xundian-2024-sample.xlsx"
     shutil.copyfile(SAMPLE, workbook)
     before = workbook.read_bytes()
     book = caller(FakeBook(workbook))
-    macros.export_report()
+    macros.export_report(pdf=False)
     ((prompt, _, mode),) = book.app.alerts
     assert mode == "info", prompt
     (report,) = tmp_path.glob("xundian-2024-sample_绩效评价报告_*.docx")
@@ -129,3 +129,28 @@ def test_real_sample_workbook(tmp_path, caller):
 
     text = "\n".join(p.text for p in Document(report).paragraphs)
     assert "得分93.56分" in text
+
+
+def test_report_environment_renders_in_a_subprocess(tmp_path, caller, monkeypatch):
+    """As installed on Windows: the button's process hands the work to venv-report's Python."""
+    monkeypatch.setattr(macros, "report_python", lambda: Path(sys.executable))
+    workbook = tmp_path / "寻甸 评价.xlsx"
+    shutil.copyfile(SAMPLE, workbook)
+    book = caller(FakeBook(workbook))
+    macros.export_report(pdf=False)
+    ((prompt, _, mode),) = book.app.alerts
+    assert mode == "info", prompt
+    (report,) = tmp_path.glob("寻甸 评价_绩效评价报告_*.docx")
+    assert str(report) in prompt and "检查发现0个错误、6个警告" in prompt
+
+
+def test_report_environment_is_found_beside_the_excel_environment(tmp_path, monkeypatch):
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    python_name = "python.exe" if os.name == "nt" else "python"
+    excel_python = tmp_path / "pe-eval" / "venv" / scripts / "pythonw.exe"
+    monkeypatch.setattr(sys, "executable", str(excel_python))
+    assert macros.report_python() is None
+    report = tmp_path / "pe-eval" / "venv-report" / scripts / python_name
+    report.parent.mkdir(parents=True)
+    report.write_bytes(b"")
+    assert macros.report_python() == report

@@ -145,6 +145,9 @@ class FakeExcel:
     def MacroOptions(self, **options):
         self.log.record("macro-options", options["Macro"], options["Category"], len(options["ArgumentDescriptions"]))
 
+    def CalculateFullRebuild(self):
+        self.log.record("calculate")
+
     def Quit(self):
         self.log.record("quit")
 
@@ -240,7 +243,7 @@ def test_build_workbook_imports_vba_adds_button_and_conf(tmp_path):
     assert calls.index(("unprotect", "汇总")) < calls.index(("button.add", "汇总", 300.0, 20.0)) < [
         i for i, c in enumerate(calls) if c[0] == "protect"][0]
     assert ("macro-options", "'t.xlsx'!PE_SCORE", "绩效评价", 2) in calls
-    assert ("save", "模板.xlsm", 52) in calls and calls[-1] == ("close", False)
+    assert calls.index(("calculate",)) < calls.index(("save", "模板.xlsm", 52)) and calls[-1] == ("close", False)
 
 
 def test_copy_never_overwrites_the_users_workbook(tmp_path):
@@ -294,3 +297,35 @@ def test_batch_files_find_the_supported_pythons_and_hand_over():
     assert install.startswith("@echo off\r\nchcp 65001")
     assert r'"%PY%" "%~dp0xladdin\windows_setup.py" bootstrap --source "%~dp0."' in install
     assert r'windows_setup.py" uninstall' in (ROOT / "uninstall.bat").read_text(encoding="utf-8")
+
+
+def test_configure_twice_changes_nothing_the_second_time(tmp_path, capsys):
+    env = {"LOCALAPPDATA": str(tmp_path / "local"), "USERPROFILE": str(tmp_path / "profile"),
+           "APPDATA": str(tmp_path / "roaming")}
+    docs = tmp_path / "文档"
+    runs, excels = [], []
+
+    def new_excel():
+        excels.append(FakeExcel())
+        return excels[-1]
+
+    def configure():
+        return ws.configure(ROOT, env, new_excel, FakeRegistry(), run=lambda cmd, check: runs.append(cmd),
+                            documents=lambda: docs, encoding="gbk")
+
+    assert configure() == 0
+    first = capsys.readouterr().out
+    assert runs[0][1:] == ["addin", "install"] and Path(runs[0][0]).name == "xlwings.exe"
+    copied = sorted(p.name for p in (docs / ws.DOCS_FOLDER).iterdir())
+    assert copied == sorted(name for _, name in ws.BUILDS) and "已复制到" in first
+    conf = tmp_path / "profile" / ".xlwings" / "xlwings.conf"
+    before = conf.read_bytes()
+    (docs / ws.DOCS_FOLDER / ws.BUILDS[0][1]).write_bytes(b"user's filled workbook")
+    assert configure() == 0
+    second = capsys.readouterr().out
+    assert conf.read_bytes() == before and "无需更改" in second
+    assert second.count("已存在，未覆盖") == len(ws.BUILDS)
+    assert (docs / ws.DOCS_FOLDER / ws.BUILDS[0][1]).read_bytes() == b"user's filled workbook"
+    for excel in excels:
+        opened = [c[1] for c in excel.log.calls if c[0] == "open"]
+        assert opened == ["xlwings.xlam", *[t for t, _ in ws.BUILDS]] and excel.log.calls[-1] == ("quit",)

@@ -42,6 +42,11 @@ def _json(data: object) -> str:
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+FONT_ROLES = {
+    "body": "正文字体（默认 仿宋_GB2312）", "title": "标题字体（默认 方正小标宋简体）",
+    "heading1": "一级标题字体（默认 黑体）", "heading2": "二级标题字体（默认 楷体_GB2312）",
+    "page_number": "页码字体（默认 宋体）",
+}
 
 
 def load_input(path: Path) -> Evaluation:
@@ -109,14 +114,20 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    evaluation, rs = _evaluation_and_ruleset(args)
+def all_findings(path: Path, evaluation: Evaluation, rs) -> list[Finding]:
+    """check_evaluation's findings, plus the workbook's own (cached values, edited formulas) for workbooks."""
     findings = check_evaluation(evaluation, rs)
-    if Path(args.file).suffix.lower() in WORKBOOK_SUFFIXES:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook_check import workbook_findings
 
         order = list(SEVERITY_NAMES)
-        findings = sorted(findings + workbook_findings(Path(args.file), evaluation), key=lambda f: order.index(f.severity))
+        findings = sorted(findings + workbook_findings(path, evaluation), key=lambda f: order.index(f.severity))
+    return findings
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    evaluation, rs = _evaluation_and_ruleset(args)
+    findings = all_findings(Path(args.file), evaluation, rs)
     if args.json:
         print(_json({"findings": [f.model_dump() for f in findings]}))
     else:
@@ -142,8 +153,100 @@ def cmd_demo(args: argparse.Namespace) -> int:
     workbook = available_path(out / sample_name())
     write_new(workbook, build_workbook(load_ruleset(evaluation.ruleset), evaluation).save)
     print(f"已写入示例工作簿：{workbook}")
+    from .pdf_convert import find_converter
+    from .report import build_report
+
+    result = build_report(load_input(workbook), source=workbook, pdf=find_converter() is not None)
+    print(f"已写入示例报告：{result.docx_path}")
+    if result.pdf_path:
+        print(f"已写入示例报告 PDF：{result.pdf_path}")
+    else:
+        print("未生成 PDF：未找到 LibreOffice（Linux 上可运行 sudo bash .ci/system-packages.sh 安装）")
     print(f"示例（{evaluation.info.unit_name}{evaluation.info.year}年度）总得分{fmt2(card.total)}分，等级{card.grade}")
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import ReportFonts, build_report
+
+    source = Path(args.file)
+    evaluation, rs = _evaluation_and_ruleset(args)
+    fonts = ReportFonts(**{role: getattr(args, f"font_{role}") for role in FONT_ROLES if getattr(args, f"font_{role}")})
+    result = build_report(evaluation, Path(args.out) if args.out else None, pdf=args.pdf, fonts=fonts,
+                          source=source, overwrite=args.force, ruleset=rs)
+    if args.json:
+        print(_json({"docx": str(result.docx_path), "pdf": str(result.pdf_path) if result.pdf_path else None,
+                     "findings": [f.model_dump() for f in result.findings]}))
+    else:
+        print(f"已生成报告：{result.docx_path}")
+        if result.pdf_path:
+            print(f"已生成 PDF：{result.pdf_path}")
+        if result.findings:
+            print(render_findings(result.findings))
+    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else 0
+
+
+BATCH_COLUMNS = ("文件", "单位名称", "年度", "规则集", "总得分", "等级", "错误", "警告", "未计分指标", "说明")
+
+
+def _batch_inputs(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".json", *WORKBOOK_SUFFIXES)
+                            and not p.name.startswith(("~$", ".~")))
+        else:
+            found.append(path)
+    return found
+
+
+def _batch_row(path: Path, forced_ruleset: str | None) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(BATCH_COLUMNS, "")
+    row["文件"] = str(path)
+    try:
+        evaluation = load_input(path)
+        rs = load_ruleset(forced_ruleset or evaluation.ruleset)
+        card = score_evaluation(evaluation, rs)
+        findings = all_findings(path, evaluation, rs)
+    except (CliError, EvaluationError, RulesetError) as exc:
+        row["说明"] = f"无法读取：{str(exc).splitlines()[0]}"
+        return row
+    errors = [f for f in findings if f.severity == "error"]
+    row.update({
+        "单位名称": evaluation.info.unit_name, "年度": evaluation.info.year, "规则集": rs.id,
+        "总得分": fmt2(card.total), "等级": card.grade, "错误": len(errors),
+        "警告": sum(f.severity == "warning" for f in findings), "未计分指标": "、".join(card.incomplete),
+        "说明": errors[0].message if errors else "",
+    })
+    return row
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Score and check many evaluations; one summary row each; a bad file never stops the batch."""
+    rows = [_batch_row(path, args.ruleset) for path in _batch_inputs(args.paths)]
+    if not rows:
+        raise CliError("没有找到评价文件（.json/.xlsx/.xlsm）")
+    if args.out:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=BATCH_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        target = write_new(Path(args.out), lambda p: p.write_text(buffer.getvalue(), encoding="utf-8-sig"))
+    if args.json:
+        print(_json({"rows": rows}))
+    else:
+        for row in rows:
+            status = row["说明"] or "通过"
+            print(f"{row['总得分'] or '—':>6}  {row['等级'] or '—'}  {row['单位名称'] or row['文件']}  {status}")
+        failed = sum(1 for r in rows if r["错误"] or not r["总得分"])
+        print(f"共{len(rows)}个文件，{failed}个有错误或无法读取。")
+        if args.out:
+            print(f"汇总表：{target}")
+    return EXIT_FINDINGS if any(r["错误"] or not r["总得分"] for r in rows) else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -183,6 +286,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ruleset", required=True, metavar="NAME", help="规则集编号（如 xundian-2024）或 .toml 文件")
     p.add_argument("out", metavar="OUT", help="输出文件 .xlsx")
     p.set_defaults(func=cmd_new)
+    p = sub.add_parser("report", help="生成公文格式评价报告（Word，可另存 PDF；不覆盖已有文件）")
+    p.add_argument("file", metavar="FILE", help="评价工作簿 .xlsx/.xlsm 或评价数据 .json")
+    p.add_argument("-o", "--out", metavar="OUT.docx", help="输出文件（默认：<文件名>_绩效评价报告_<日期>.docx，放在 FILE 旁）")
+    p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice 或 Word）")
+    p.add_argument("--force", action="store_true", help="允许覆盖 -o 指定的已有文件")
+    p.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
+    p.add_argument("--ruleset", help="改用指定规则集（编号或 .toml 文件）")
+    for role, text in FONT_ROLES.items():
+        p.add_argument(f"--font-{role.replace('_', '-')}", dest=f"font_{role}", metavar="字体", help=text)
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("batch", help="成批计分和检查（文件或文件夹），输出汇总表")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="评价文件或包含评价文件的文件夹")
+    p.add_argument("--out", metavar="SUMMARY.csv", help="写出汇总表 CSV（Excel 可直接打开；不覆盖已有文件）")
+    p.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
+    p.add_argument("--ruleset", help="改用指定规则集（编号或 .toml 文件）")
+    p.set_defaults(func=cmd_batch)
     p = sub.add_parser("ruleset", help="校验规则集（编号或 .toml 文件）")
     p.add_argument("name", metavar="NAME|FILE")
     p.set_defaults(func=cmd_ruleset)

@@ -1,21 +1,31 @@
 """Entry points for the workbook's buttons, run by xlwings RunPython (a new Python process per click).
 
 VBA: ``RunPython "import xladdin.macros; xladdin.macros.export_report()"``
+
+On Windows the Excel environment is kept free of matplotlib (xlwings would import it into
+the UDF server); the installer's second environment ``venv-report`` renders the report
+with charts, so the macro hands the work to that interpreter when it is there.
 """
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 ALERT_TITLE = "部门整体支出绩效评价"
 MAX_LISTED = 5
+REPORT_ENV = "venv-report"
+REPORT_TIMEOUT = 600
 
 
 class MacroError(Exception):
     """A Chinese message for the user."""
 
 
-def export_report(pdf: bool = False) -> None:
+def export_report(pdf: bool = True) -> None:
     """Build the calling workbook's report next to it and tell the user where it went.
 
     Reads a copy taken with SaveCopyAs, so the open workbook (and its unsaved
@@ -33,16 +43,20 @@ def export_report(pdf: bool = False) -> None:
 
 
 def _export(book, pdf: bool) -> str:
-    from xladdin.workbook_reader import read_workbook
-
-    from .report import build_report
+    from .report import build_report, default_report_path
 
     source = saved_path(book.fullname)
     with tempfile.TemporaryDirectory(prefix="pe-report-") as tmp:
         copy = Path(tmp) / f"copy{source.suffix or '.xlsm'}"
         book.api.SaveCopyAs(str(copy))
-        evaluation = read_workbook(copy)
-    result = build_report(evaluation, source=source, pdf=pdf)
+        target = default_report_path(source, pdf=pdf)
+        python = report_python()
+        if python is not None:
+            result = _report_in(python, copy, target, pdf)
+        else:
+            from xladdin.workbook_reader import read_workbook
+
+            result = build_report(read_workbook(copy), target, pdf=pdf, source=source)
     lines = [f"报告已生成：\n{result.docx_path}"]
     if result.pdf_path:
         lines.append(f"PDF：\n{result.pdf_path}")
@@ -54,6 +68,32 @@ def _export(book, pdf: bool) -> str:
         if len(errors) + len(warnings) > MAX_LISTED:
             lines.append(f"……其余{len(errors) + len(warnings) - MAX_LISTED}条请用「检查」功能查看")
     return "\n".join(lines)
+
+
+def report_python() -> Path | None:
+    """The report environment's interpreter beside this one (``…\\venv-report\\Scripts\\python.exe``), if installed."""
+    here = Path(sys.executable)
+    candidate = here.parents[2] / REPORT_ENV / here.parent.name / ("python.exe" if os.name == "nt" else "python")
+    return candidate if candidate.exists() and here.parents[1].name != REPORT_ENV else None
+
+
+def _report_in(python: Path, copy: Path, target: Path, pdf: bool):
+    """Run ``pe-eval report`` in the report environment and read back its JSON."""
+    from scoring.findings import Finding
+
+    from .report import ReportResult
+
+    command = [str(python), "-m", "xladdin.cli", "report", str(copy), "-o", str(target), "--json"]
+    done = subprocess.run(
+        command + (["--pdf"] if pdf else []), capture_output=True, timeout=REPORT_TIMEOUT,
+        env={**os.environ, "PYTHONUTF8": "1"}, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+    )
+    out, err = done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+    if done.returncode not in (0, 1):
+        raise MacroError(err.strip().removeprefix("错误：") or f"报告程序退出码{done.returncode}")
+    data = json.loads(out)
+    return ReportResult(Path(data["docx"]), Path(data["pdf"]) if data["pdf"] else None,
+                        [Finding.model_validate(f) for f in data["findings"]])
 
 
 def saved_path(fullname: str) -> Path:

@@ -198,6 +198,7 @@ def build_workbook(excel, template: Path, target: Path, modules: list[Path], add
         for name, (text, args) in descriptions.items():
             excel.MacroOptions(Macro=f"'{book.Name}'!{name}", Description=text[:255], Category="绩效评价",
                                ArgumentDescriptions=[a[:255] for a in args])
+        excel.CalculateFullRebuild()  # re-parse PE_ formulas against the imported wrappers; fills cached values
         if target.exists():
             target.unlink()
         book.SaveAs(str(target), FileFormat=XL_MACRO_ENABLED)
@@ -247,17 +248,20 @@ def udf_descriptions() -> dict[str, tuple[str, list[str]]]:
     return found
 
 
-def configure(source: Path, env: Mapping[str, str], excel_factory: Callable[[], object], registry: Registry) -> int:
+def configure(source: Path, env: Mapping[str, str], excel_factory: Callable[[], object], registry: Registry,
+              run: Callable[..., object] = subprocess.run, documents: Callable[[], Path] = documents_dir,
+              encoding: str | None = None) -> int:
     home, home_expr = home_dir(env)
     say("安装 xlwings Excel 加载项…")
-    subprocess.run([str(venv_python(home).with_name("xlwings.exe")), "addin", "install"], check=True)
+    run([str(venv_python(home).with_name("xlwings.exe")), "addin", "install"], check=True)
     conf_file = Path(env["USERPROFILE"]) / ".xlwings" / "xlwings.conf"
-    import locale
+    if encoding is None:
+        import locale
 
-    changed = write_user_conf(conf_file, {"INTERPRETER_WIN": str(venv_python(home, windowed=True))}, locale.getencoding())
+        encoding = locale.getencoding()  # the ANSI code page VBA's Open … For Input reads
+    changed = write_user_conf(conf_file, {"INTERPRETER_WIN": str(venv_python(home, windowed=True))}, encoding)
     say(f"xlwings 配置：{conf_file}（{'已更新' if changed else '无需更改'}）")
-    vba_dir = Path(__file__).with_name("vba")
-    modules = sorted(vba_dir.glob("*.bas"))
+    modules = sorted(Path(__file__).with_name("vba").glob("*.bas"))
     addin = Path(env["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam"
     built_dir = home / "workbooks"
     built_dir.mkdir(parents=True, exist_ok=True)
@@ -265,6 +269,7 @@ def configure(source: Path, env: Mapping[str, str], excel_factory: Callable[[], 
     try:
         excel.Visible = False
         excel.DisplayAlerts = False
+        excel.Workbooks.Open(str(addin))  # Excel started by automation does not load XLSTART add-ins
         with vba_project_access(registry, excel.Version):
             for template, name in BUILDS:
                 build_workbook(excel, source / "workbook_templates" / template, built_dir / name, modules, addin,
@@ -272,7 +277,7 @@ def configure(source: Path, env: Mapping[str, str], excel_factory: Callable[[], 
                 say(f"已生成：{name}")
     finally:
         excel.Quit()
-    for target, fresh in copy_new([built_dir / name for _, name in BUILDS], documents_dir() / DOCS_FOLDER):
+    for target, fresh in copy_new([built_dir / name for _, name in BUILDS], documents() / DOCS_FOLDER):
         say(f"{'已复制到' if fresh else '已存在，未覆盖'}：{target}")
     say("安装完成。打开「文档\\绩效评价工具」中的工作簿，启用宏后即可使用。")
     return 0
