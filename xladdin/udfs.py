@@ -23,25 +23,26 @@ OVERRIDE_DOC = "人工得分：不采用规则得分时填写的得分，空白�
 REASON_DOC = "理由：人工评定的理由，填写人工得分时必填"
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("ruleset", doc=RULESET_DOC, **READ)
-@xw.arg("code", doc=CODE_DOC, **READ)
-@xw.arg("input1", doc=INPUT1_DOC, **READ)
-@xw.arg("input2", doc=INPUT2_DOC, **READ)
-@xw.arg("override", doc=OVERRIDE_DOC, **READ)
-@xw.arg("reason", doc=REASON_DOC, **READ)
+INDICATOR_ARGS = (
+    ("ruleset", RULESET_DOC), ("code", CODE_DOC), ("input1", INPUT1_DOC),
+    ("input2", INPUT2_DOC), ("override", OVERRIDE_DOC), ("reason", REASON_DOC),
+)
+
+
+def indicator_function(func):
+    """``@xw.func`` with the six shared indicator arguments (PE_SCORE and PE_EXPLAIN)."""
+    for name, doc in INDICATOR_ARGS:
+        func = xw.arg(name, doc=doc, **READ)(func)
+    return xw.func(category=CATEGORY)(func)
+
+
+@indicator_function
 def PE_SCORE(ruleset, code, input1, input2, override, reason):
     """按规则集计算一个三级指标的得分（有人工得分时取人工得分）；无法计分时显示原因。"""
     return cells.score(ruleset, code, input1, input2, override, reason)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("ruleset", doc=RULESET_DOC, **READ)
-@xw.arg("code", doc=CODE_DOC, **READ)
-@xw.arg("input1", doc=INPUT1_DOC, **READ)
-@xw.arg("input2", doc=INPUT2_DOC, **READ)
-@xw.arg("override", doc=OVERRIDE_DOC, **READ)
-@xw.arg("reason", doc=REASON_DOC, **READ)
+@indicator_function
 def PE_EXPLAIN(ruleset, code, input1, input2, override, reason):
     """说明一个三级指标的得分是怎样算出的（参数与 PE_SCORE 相同），可逐项手工复核。"""
     return cells.explain(ruleset, code, input1, input2, override, reason)
