@@ -329,3 +329,13 @@ def test_configure_twice_changes_nothing_the_second_time(tmp_path, capsys):
     for excel in excels:
         opened = [c[1] for c in excel.log.calls if c[0] == "open"]
         assert opened == ["xlwings.xlam", *[t for t, _ in ws.BUILDS]] and excel.log.calls[-1] == ("quit",)
+
+
+@pytest.mark.parametrize("template, _name", ws.BUILDS)
+def test_templates_are_ready_for_the_excel_build(template, _name):
+    import openpyxl
+
+    book = openpyxl.load_workbook(ROOT / "workbook_templates" / template, keep_vba=True)
+    assert "xlwings.conf" not in book.sheetnames
+    sheet = book[ws.BUTTON_SHEET]
+    assert sheet[ws.BUTTON_CELL].value is None and sheet.protection.sheet
