@@ -77,15 +77,6 @@ def test_missing_file_and_wrong_type(tmp_path, capsys):
     assert "不支持的文件类型" in capsys.readouterr().err
 
 
-def test_demo_never_overwrites(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
-    assert main(["demo", "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert (tmp_path / "xundian-2024-sample.json").exists()
-    assert (tmp_path / "xundian-2024-sample(2).json").exists()
-    assert "总得分93.56分" in out
-
-
 def test_schema_command_runs_as_console_module():
     result = subprocess.run([sys.executable, "-m", "xladdin.cli", "schema"], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout)["title"] == "Evaluation"

@@ -188,9 +188,15 @@ def test_new_with_a_custom_ruleset_file(tmp_path):
 
 
 def test_demo_writes_the_sample_workbook(tmp_path, capsys):
+    import datetime as dt
+
+    from xladdin.pdf_convert import find_converter
+
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--out", str(tmp_path)]) == 0  # second run: numbered copies, nothing overwritten
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "xundian-2024-sample(2).json", "xundian-2024-sample(2).xlsx", "xundian-2024-sample.json", "xundian-2024-sample.xlsx",
-    ]
+    assert "总得分93.56分" in capsys.readouterr().out
+    report = f"_绩效评价报告_{dt.date.today():%Y%m%d}"
+    suffixes = [".json", ".xlsx", f"{report}.docx"] + ([f"{report}.pdf"] if find_converter() else [])
+    expected = [f"xundian-2024-sample{n}{s}" for n in ("", "(2)") for s in suffixes]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
     assert score_evaluation(read_workbook(tmp_path / "xundian-2024-sample.xlsx")).total == score_evaluation(sample_evaluation()).total
