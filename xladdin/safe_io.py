@@ -7,16 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def available_path(path: Path) -> Path:
-    """``path`` if free, else ``name(2).ext``, ``name(3).ext``…"""
-    if not path.exists():
-        return path
-    n = 2
-    while True:
+def available_path(path: Path, companions: tuple[str, ...] = ()) -> Path:
+    """``path`` if free, else ``name(2).ext``, ``name(3).ext``…
+
+    ``companions`` are suffixes of files written alongside (e.g. ``.pdf`` next to a
+    ``.docx``): a name counts as taken when any of them exists.
+    """
+    n, candidate = 2, path
+    while any(p.exists() for p in (candidate, *(candidate.with_suffix(s) for s in companions))):
         candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
-        if not candidate.exists():
-            return candidate
         n += 1
+    return candidate
 
 
 def write_new(path: Path, write: Callable[[Path], None], overwrite: bool = False) -> Path:

@@ -19,7 +19,7 @@ from scoring.numbers import fmt2, fmt_points
 from scoring.ruleset import Ruleset, load_ruleset
 
 from ..pdf_convert import ConverterMissing, docx_to_pdf
-from ..safe_io import write_new
+from ..safe_io import available_path, write_new
 from . import charts, tables
 from .analysis import indicator_analysis, level2_count, numeral
 from .layout import ReportFonts, configure
@@ -188,12 +188,7 @@ def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Score
 def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | None = None) -> Path:
     """``<name>_绩效评价报告_<YYYYMMDD>.docx`` next to ``source``; (2), (3)… when it (or its PDF) exists."""
     day = today or dt.date.today()
-    base = source.parent / f"{source.stem}_绩效评价报告_{day:%Y%m%d}.docx"
-    candidate, n = base, 2
-    while candidate.exists() or (pdf and candidate.with_suffix(".pdf").exists()):
-        candidate = base.with_name(f"{base.stem}({n}){base.suffix}")
-        n += 1
-    return candidate
+    return available_path(source.parent / f"{source.stem}_绩效评价报告_{day:%Y%m%d}.docx", (".pdf",) if pdf else ())
 
 
 def build_report(
