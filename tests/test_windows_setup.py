@@ -66,6 +66,9 @@ class FakeSheet:
     def Unprotect(self):
         self.log.record("unprotect", self.name)
 
+    def Activate(self):
+        self.log.record("activate", self.name)
+
     def Protect(self, **options):
         self.log.record("protect", self.name, tuple(sorted(options)))
 
@@ -243,6 +246,7 @@ def test_build_workbook_imports_vba_adds_button_and_conf(tmp_path):
     assert calls.index(("unprotect", "汇总")) < calls.index(("button.add", "汇总", 300.0, 20.0)) < [
         i for i, c in enumerate(calls) if c[0] == "protect"][0]
     assert ("macro-options", "'t.xlsx'!PE_SCORE", "绩效评价", 2) in calls
+    assert calls.index(("activate", "说明")) < calls.index(("save", "模板.xlsm", 52))
     assert calls.index(("calculate",)) < calls.index(("save", "模板.xlsm", 52)) and calls[-1] == ("close", False)
 
 

@@ -198,6 +198,7 @@ def build_workbook(excel, template: Path, target: Path, modules: list[Path], add
         for name, (text, args) in descriptions.items():
             excel.MacroOptions(Macro=f"'{book.Name}'!{name}", Description=text[:255], Category="绩效评价",
                                ArgumentDescriptions=[a[:255] for a in args])
+        book.Worksheets(1).Activate()  # open on 说明, not on the sheet added last
         excel.CalculateFullRebuild()  # re-parse PE_ formulas against the imported wrappers; fills cached values
         if target.exists():
             target.unlink()
