@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from . import sources
 from .accounts import check_accounts
-from .findings import Finding
+from .findings import Finding, most_severe_first
 from .grades import grade_for
 from .indicator_score import IndicatorScore, score_indicator
 from .model import Evaluation
@@ -94,8 +94,7 @@ def check_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> 
     for result in score_evaluation(evaluation, rs).indicators:
         findings.extend(_indicator_findings(result))
     findings.extend(_info_findings(evaluation))
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(findings, key=lambda f: order[f.severity])
+    return most_severe_first(findings)
 
 
 def _indicator_findings(result: IndicatorScore) -> list[Finding]:

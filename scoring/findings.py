@@ -1,6 +1,7 @@
 """Findings: what `check` reports (a failed identity, an override, a bad input…)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal
 
@@ -18,3 +19,9 @@ class Finding(BaseModel):
     expected: Decimal | None = None
     actual: Decimal | None = None
     difference: Decimal | None = None
+
+
+def most_severe_first(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors, then warnings, then notes; the order within each severity is kept."""
+    order = list(SEVERITY_NAMES)
+    return sorted(findings, key=lambda f: order.index(f.severity))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scoring.evaluate import Scorecard, check_evaluation, score_evaluation
-from scoring.findings import SEVERITY_NAMES, Finding
+from scoring.findings import SEVERITY_NAMES, Finding, most_severe_first
 from scoring.model import Evaluation, EvaluationError, read_evaluation, sample_evaluation
 from scoring.numbers import fmt2, fmt_points
 from scoring.ruleset import RulesetError, load_ruleset
@@ -120,8 +120,7 @@ def all_findings(path: Path, evaluation: Evaluation, rs) -> list[Finding]:
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook_check import workbook_findings
 
-        order = list(SEVERITY_NAMES)
-        findings = sorted(findings + workbook_findings(path, evaluation), key=lambda f: order.index(f.severity))
+        findings = most_severe_first(findings + workbook_findings(path, evaluation))
     return findings
 
 

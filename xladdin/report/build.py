@@ -12,7 +12,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
 
 from scoring.evaluate import Scorecard, check_evaluation, score_evaluation
-from scoring.findings import Finding
+from scoring.findings import Finding, most_severe_first
 from scoring.model import Evaluation
 from scoring.narrative import FUNDS_TEMPLATE, NARRATIVE_SECTIONS, fill, is_known, placeholder_values
 from scoring.numbers import fmt2, fmt_points
@@ -28,7 +28,6 @@ from .writer import Writer
 TITLES = dict(NARRATIVE_SECTIONS)
 OVERVIEW_KEYS = ("org", "functions", "work", "management", "funds", "procurement", "assets")
 CHAPTER_KEYS = ("goals", "approach", "conclusion", "experience", "problems", "suggestions")
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -225,7 +224,7 @@ def build_report(
         pdf_path, problem = _convert(target, overwrite)
         if problem:
             findings.append(problem)
-    return ReportResult(target, pdf_path, sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]))
+    return ReportResult(target, pdf_path, most_severe_first(findings))
 
 
 def _convert(docx: Path, overwrite: bool) -> tuple[Path | None, Finding | None]:
