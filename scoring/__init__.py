@@ -1,4 +1,55 @@
 """The pure domain core of 部门整体支出绩效评价: rulesets, evidence, scores, accounts, questionnaire, grades.
 
-No Excel, openpyxl or docx here; every adapter calls into this package.
+No Excel, openpyxl or docx here. Adapters (``xladdin``) import only the names in ``__all__``;
+a test keeps it so. ``assess`` is the one pass every command consumes.
 """
+from . import cells
+from .accounts import (
+    COLUMN_NAMES,
+    COLUMNS,
+    IDENTITIES,
+    PRINTED_LINES,
+    ROWS,
+    SECTION_FIRST_COLUMN,
+    Accounts,
+    Identity,
+    line_of,
+    printed_line,
+)
+from .assessment import Assessment, assess
+from .cells import is_network_path
+from .errors import UserError
+from .evaluate import Scorecard, check_evaluation, score_evaluation
+from .evidence import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
+from .findings import SEVERITY_NAMES, Finding, most_severe_first
+from .indicator_score import IndicatorScore
+from .model import (
+    BasicInfo,
+    Evaluation,
+    EvaluationError,
+    IndicatorEntry,
+    KeyProject,
+    ProgressPoint,
+    parse_evaluation,
+    read_evaluation,
+    sample_evaluation,
+)
+from .narrative import FUNDS_TEMPLATE, NARRATIVE_SECTIONS, PLACEHOLDERS, fill, is_known, placeholder_values
+from .numbers import HUNDRED, fmt2, fmt_money, fmt_points, round2
+from .rules import RULE_CLASSES, InputKind, RuleInput
+from .ruleset import Group, Indicator, Ruleset, RulesetError, load_ruleset, read_ruleset_file, shipped_rulesets
+from .sources import describe as describe_source
+from .survey import Survey, SurveyOption, SurveyQuestion
+from .validation import chinese_errors
+
+__all__ = [
+    "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
+    "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SEVERITY_NAMES",
+    "Accounts", "Assessment", "BasicInfo", "Evaluation", "EvaluationError", "EvidenceError", "Finding", "Group",
+    "Identity", "Indicator", "IndicatorEntry", "IndicatorScore", "InputKind", "KeyProject", "ProgressPoint",
+    "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "UserError",
+    "assess", "cells", "check_evaluation", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
+    "fmt_points", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
+    "parse_evaluation", "parse_number", "parse_rate", "parse_yes_no", "placeholder_values", "printed_line",
+    "read_evaluation", "read_ruleset_file", "round2", "sample_evaluation", "score_evaluation", "shipped_rulesets",
+]

@@ -14,7 +14,6 @@ from .numbers import ZERO, fmt_money, round2
 COLUMNS = ("initial", "budget", "final")
 COLUMN_NAMES = {"initial": "年初预算数", "budget": "全年预算数", "final": "决算数"}
 Section = Literal["income", "function", "nature"]
-SECTION_NAMES = {"income": "收入", "function": "支出（按功能分类）", "nature": "支出（按支出性质和经济分类）"}
 SECTION_FIRST_COLUMN = {"income": 1, "function": 4, "nature": 7}
 
 _FUNCTIONS = (
@@ -86,6 +85,34 @@ ROWS: dict[int, AccountRow] = {
         AccountRow(88, "总计", "function"),
     )
 }
+
+
+PRINTED_LINES = 31
+"""Lines of the printed 财决01表 (seed 附件6): three sections side by side, 行次 1–31 on the income side."""
+
+
+def printed_line(line: int) -> dict[str, int | None]:
+    """行次 printed in each section on table line ``line`` (1–31); None where the section has no row.
+
+    Lines 1–26: income 1–26 | functional 32–57 | by nature 58–83; lines 27–31: income 27–31 |
+    84–88 | nothing.
+    """
+    return {
+        "income": line,
+        "function": line + 31 if line <= 26 else line + 57,
+        "nature": line + 57 if line <= 26 else None,
+    }
+
+
+def line_of(number: int) -> tuple[str, int]:
+    """Section and printed line of 行次 ``number`` (the inverse of ``printed_line``)."""
+    if number <= 31:
+        return "income", number
+    if number <= 57:
+        return "function", number - 31
+    if number >= 84:
+        return "function", number - 57
+    return "nature", number - 57
 
 
 @dataclass(frozen=True)

@@ -153,4 +153,7 @@ def check(code: object, lhs: object, *terms: object) -> str:
     if all(accounts.get(row, "final") is None for row in rows):
         return ""
     findings = check_identity(replace(identity, columns=("final",)), accounts)
-    return f"差额 {fmt_money(findings[0].difference)}" if findings else CHECK_OK
+    if not findings:
+        return CHECK_OK
+    difference = findings[0].difference
+    return f"差额 {fmt_money(difference)}" if difference is not None else findings[0].message

@@ -13,7 +13,7 @@ from .grades import grade_for
 from .indicator_score import IndicatorScore, score_indicator
 from .model import Evaluation
 from .numbers import ZERO, fmt2, round2
-from .ruleset import Indicator, Ruleset, load_ruleset
+from .ruleset import Indicator, Ruleset
 
 
 class SurveySummary(BaseModel):
@@ -45,8 +45,8 @@ def indicator_values(evaluation: Evaluation, indicator: Indicator) -> list[objec
     return values
 
 
-def score_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> Scorecard:
-    rs = ruleset or load_ruleset(evaluation.ruleset)
+def score_evaluation(evaluation: Evaluation, rs: Ruleset) -> Scorecard:
+    """Every indicator's score, the subtotals, total and grade under ``rs``."""
     results = []
     for indicator in rs.indicators:
         entry = evaluation.entry(indicator.code)
@@ -61,9 +61,9 @@ def score_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> 
     by_code = {r.code: r.score or ZERO for r in results}
     subtotals: dict[str, Decimal] = {}
     for group in rs.level2:
-        subtotals[group.code] = round2(sum((by_code[i.code] for i in rs.children(group.code)), ZERO))
+        subtotals[group.code] = round2(sum((by_code[i.code] for i in rs.indicators_of(group.code)), ZERO))
     for group in rs.level1:
-        subtotals[group.code] = round2(sum((subtotals[g.code] for g in rs.children(group.code)), ZERO))
+        subtotals[group.code] = round2(sum((subtotals[g.code] for g in rs.subgroups(group.code)), ZERO))
     total = round2(sum((subtotals[g.code] for g in rs.level1), ZERO))
     survey = evaluation.survey
     return Scorecard(
@@ -77,9 +77,8 @@ def score_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> 
     )
 
 
-def check_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> list[Finding]:
-    """Everything a reviewer should look at, most severe first."""
-    rs = ruleset or load_ruleset(evaluation.ruleset)
+def check_evaluation(evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> list[Finding]:
+    """Everything a reviewer should look at, most severe first; ``card`` is the evaluation's scorecard."""
     findings = check_accounts(evaluation.accounts)
     if evaluation.survey is not None:
         findings.extend(evaluation.survey.findings())
@@ -91,7 +90,7 @@ def check_evaluation(evaluation: Evaluation, ruleset: Ruleset | None = None) -> 
         elif entry.code in seen:
             findings.append(Finding(severity="error", code="IND-DUPLICATE", where=f"指标{entry.code}", message=f"指标{entry.code}重复填写"))
         seen.add(entry.code)
-    for result in score_evaluation(evaluation, rs).indicators:
+    for result in card.indicators:
         findings.extend(_indicator_findings(result))
     findings.extend(_info_findings(evaluation))
     return most_severe_first(findings)

@@ -18,6 +18,7 @@ import math
 import re
 from decimal import Decimal
 
+from .errors import UserError
 from .numbers import HUNDRED
 
 EMPTY_MARKS = {"", "—", "——", "-", "--", "－", "–", "/", "无数据", "n/a", "N/A"}
@@ -33,7 +34,7 @@ MAX_INTEGER_DIGITS = 15  # 999万亿: far above any department's money, far belo
 MAX_DECIMAL_DIGITS = 10
 
 
-class EvidenceError(ValueError):
+class EvidenceError(UserError):
     """A cell value that cannot be read; the message is Chinese and user-facing."""
 
 
@@ -83,7 +84,8 @@ def parse_number(value: object, what: str = "数值", suffixes: tuple[str, ...] 
     elif not _PLAIN.fullmatch(text):
         raise EvidenceError(f"「{_show(value)}」不是有效的{what}，应填写数字，如 4,228,106.35")
     number = _bounded(Decimal(text), value, what)
-    if -number.as_tuple().exponent > MAX_DECIMAL_DIGITS:
+    exponent = number.as_tuple().exponent  # an int: the text matched a plain or grouped number
+    if isinstance(exponent, int) and -exponent > MAX_DECIMAL_DIGITS:
         raise EvidenceError(f"{what}「{_show(value)}」小数位数过多（不超过{MAX_DECIMAL_DIGITS}位）")
     return number
 
@@ -155,10 +157,10 @@ def parse_criteria(value: object, count: int, what: str = "符合的细则") -> 
     if isinstance(value, bool):
         raise EvidenceError(f"{what}「{_show(value)}」无法识别")
     if isinstance(value, (int, float, Decimal)):
-        number = parse_number(value, what)
-        if number != number.to_integral_value() or not 1 <= number <= count:
+        figure = parse_number(value, what)
+        if figure is None or figure != figure.to_integral_value() or not 1 <= figure <= count:
             raise EvidenceError(f"{what}「{_show(value)}」无法识别，请用①②④或1,2,4表示")
-        return {int(number): None}
+        return {int(figure): None}
     if value is None:
         return None
     raw = "".join(f",{_CIRCLED[ch]}" if ch in _CIRCLED else ch for ch in str(value))

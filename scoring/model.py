@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import UserError
 from .accounts import Accounts
 from .survey import Survey
 
@@ -89,7 +90,7 @@ class Evaluation(Model):
         return next((e for e in self.indicators if e.code == code), None)
 
 
-class EvaluationError(ValueError):
+class EvaluationError(UserError):
     """An evaluation file that cannot be used; the message is Chinese."""
 
 

@@ -6,9 +6,11 @@ so that every figure in the explanation can be re-checked by hand.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,6 +26,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+InputKind = Literal["criteria", "level", "yes_no", "score", "count", "number", "rate", "percent"]
+"""What a rule input holds; the workbook maps each kind to a validation and a number format.
+
+criteria: met criteria such as ①②④ · level: one level such as ② · yes_no: 是/否 · score: points
+between 0 and the weight · count: a whole number · number: an amount or quantity (unit in
+``RuleInput.unit``) · rate: a ratio typed as 95% or 0.95 · percent: percentage points typed as 95.
+"""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A rule's result: ``score`` is None when the rule cannot be applied."""
@@ -37,11 +48,23 @@ class MissingInput(Exception):
 
 
 class InputRef(Strict):
-    """One input cell of a rule; ``source`` binds it to evaluation data (e.g. ``accounts.61.final``)."""
+    """An input of a rate as the ruleset declares it; ``source`` binds it to data (e.g. ``accounts.61.final``)."""
 
     label: str
     unit: str = ""
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """One input cell of a rule: its label, what it holds, its unit and optional data binding."""
+
+    label: str
+    kind: InputKind
+    unit: str = ""
+    source: str | None = None
+    choices: tuple[str, ...] = ()  # for a level: the marks a cell offers (①, ②, …)
+    hint: str = ""  # for a level: what each choice means
 
     def show(self, value: Decimal) -> str:
         number = fmt_money(value) if self.unit in MONEY_UNITS else f"{value.normalize():f}"
@@ -68,15 +91,31 @@ class RateSpec(Strict):
             raise ValueError(f"比率「{self.label}」的计算方式{self.formula}需要{need}个输入，实际{len(self.inputs)}个")
         return self
 
-    def evaluate(self, values: list[object]) -> tuple[Decimal, str]:
+    def rule_inputs(self) -> list[RuleInput]:
+        if self.formula == "direct":
+            kind: InputKind = "rate" if self.unit == "ratio" else "percent"
+            return [RuleInput(ref.label, kind, ref.unit, ref.source) for ref in self.inputs]
+        return [RuleInput(ref.label, "number", ref.unit, ref.source) for ref in self.inputs]
+
+    def describe(self) -> str:
+        """E.g. ``执行率=项目支出决算数÷项目支出全年预算数``."""
+        names = [ref.label for ref in self.inputs]
+        if self.formula == "ratio":
+            return f"{self.label}={names[0]}÷{names[1]}"
+        if self.formula == "change":
+            return f"{self.label}=({names[0]}−{names[1]})÷{names[1]}"
+        return self.label
+
+    def evaluate(self, values: Sequence[object]) -> tuple[Decimal, str]:
         """Return the rate in percent (rounded to 2 decimals) and the figures behind it."""
+        refs = self.rule_inputs()
         if self.formula == "direct":
             ratio = parse_rate(values[0], self.unit, self.label)
             if ratio is None:
                 raise MissingInput(self.inputs[0].label)
             return round2(ratio * HUNDRED), ""
         numbers = []
-        for ref, value in zip(self.inputs, values):
+        for ref, value in zip(refs, values):
             number = parse_number(value, ref.label)
             if number is None:
                 raise MissingInput(ref.label)
@@ -87,7 +126,7 @@ class RateSpec(Strict):
         ratio = (top - bottom) / bottom if self.formula == "change" else top / bottom
         if abs(ratio) > MAX_COMPUTED_RATIO:
             raise EvidenceError(f"{self.label}超过{MAX_COMPUTED_RATIO * HUNDRED}%，请核对{self.inputs[0].label}与{self.inputs[1].label}")
-        figures = f"{self.inputs[0].show(top)}，{self.inputs[1].show(bottom)}，"
+        figures = f"{refs[0].show(top)}，{refs[1].show(bottom)}，"
         return round2(ratio * HUNDRED), figures
 
 
@@ -95,15 +134,59 @@ def _numbered(index: int) -> str:
     return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
 
 
-class ChecklistRule(Strict):
+def _items(items: Sequence[Criterion]) -> str:
+    return " ".join(f"{_numbered(i)}{fmt_points(item.points)}分" for i, item in enumerate(items))
+
+
+def _points_problems(items: Sequence[Criterion], weight: Decimal) -> list[str]:
+    total = sum((item.points for item in items), ZERO)
+    if total > weight:
+        return [f"各细则分值合计{fmt_points(total)}分，超过指标分值{fmt_points(weight)}分"]
+    if total < weight:
+        return [f"各细则分值合计{fmt_points(total)}分，少于指标分值{fmt_points(weight)}分"]
+    return []
+
+
+class RuleBase(Strict, ABC):
+    """The whole contract of a rule type: its inputs, score, explanation, description and parameter checks.
+
+    A subclass that leaves any abstract method out cannot be instantiated, so a half-added
+    rule type fails the test that walks every member of ``Rule``.
+    """
+
+    type_name: ClassVar[str]  # Chinese name of the rule type, e.g. 逐项计分
+
+    @abstractmethod
+    def inputs(self) -> list[RuleInput]:
+        """The input cells, in order (at most two)."""
+
+    @abstractmethod
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
+        """Score and explanation from raw cell values; raises MissingInput or EvidenceError."""
+
+    @abstractmethod
+    def detail(self, weight: Decimal) -> str:
+        """The rule's parameters in words (the part of ``describe`` after the type name)."""
+
+    @abstractmethod
+    def problems(self, weight: Decimal) -> list[str]:
+        """Parameters that do not fit the indicator's weight (Chinese, empty when consistent)."""
+
+    def describe(self, weight: Decimal) -> str:
+        """E.g. ``达标线性扣分：执行率=项目支出决算数÷项目支出全年预算数，不低于95%得满分，…``."""
+        return f"{self.type_name}：{self.detail(weight)}"
+
+
+class ChecklistRule(RuleBase):
     """Score = sum of the points of the criteria met; partial credit per criterion allowed."""
 
     type: Literal["checklist"]
+    type_name: ClassVar[str] = "逐项计分"
     items: list[Criterion] = Field(min_length=1, max_length=20)
     input_label: str = "符合的细则"
 
-    def inputs(self) -> list[InputRef]:
-        return [InputRef(label=self.input_label)]
+    def inputs(self) -> list[RuleInput]:
+        return [RuleInput(self.input_label, "criteria")]
 
     def tally(self, value: object) -> tuple[Decimal, str]:
         chosen = parse_criteria(value, len(self.items), self.input_label)
@@ -132,23 +215,32 @@ class ChecklistRule(Strict):
             parts.append("未符合" + "".join(missed))
         return total, "；".join(parts) if parts else "均不符合"
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         total, detail = self.tally(values[0])
         score = round2(total)
         return Outcome(score, f"{detail}，得{fmt_points(score)}分")
 
+    def detail(self, weight: Decimal) -> str:
+        return _items(self.items)
 
-class LevelRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        return _points_problems(self.items, weight)
+
+
+class LevelRule(RuleBase):
     """Pick one graded level, e.g. 1 / 0.5 / 0."""
 
     type: Literal["level"]
+    type_name: ClassVar[str] = "分档评定"
     levels: list[Criterion] = Field(min_length=2, max_length=20)
     input_label: str = "评定档次"
 
-    def inputs(self) -> list[InputRef]:
-        return [InputRef(label=self.input_label)]
+    def inputs(self) -> list[RuleInput]:
+        marks = tuple(_numbered(i) for i in range(len(self.levels)))
+        meaning = "；".join(f"{mark}{lv.text}（{fmt_points(lv.points)}分）" for mark, lv in zip(marks, self.levels))
+        return [RuleInput(self.input_label, "level", choices=marks, hint=meaning)]
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         chosen = parse_criteria(values[0], len(self.levels), self.input_label)
         if chosen is None:
             raise MissingInput(self.input_label)
@@ -158,17 +250,27 @@ class LevelRule(Strict):
         level = self.levels[number - 1]
         return Outcome(round2(level.points), f"评定为{_numbered(number - 1)}{level.text}，得{fmt_points(level.points)}分")
 
+    def detail(self, weight: Decimal) -> str:
+        return _items(self.levels) + "，选一档"
 
-class DiscretionaryRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        top = max(level.points for level in self.levels)
+        if top != weight:
+            return [f"最高档次分值{fmt_points(top)}分，应等于指标分值{fmt_points(weight)}分"]
+        return []
+
+
+class DiscretionaryRule(RuleBase):
     """The evaluator's judgement between 0 and the weight."""
 
     type: Literal["discretionary"]
+    type_name: ClassVar[str] = "酌情评分"
     input_label: str = "评定得分"
 
-    def inputs(self) -> list[InputRef]:
-        return [InputRef(label=self.input_label)]
+    def inputs(self) -> list[RuleInput]:
+        return [RuleInput(self.input_label, "score")]
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         score = parse_number(values[0], self.input_label, suffixes=("分",))
         if score is None:
             raise MissingInput(self.input_label)
@@ -177,20 +279,27 @@ class DiscretionaryRule(Strict):
         score = round2(score)
         return Outcome(score, f"酌情评分（0-{fmt_points(weight)}分），得{fmt_points(score)}分")
 
+    def detail(self, weight: Decimal) -> str:
+        return f"0至{fmt_points(weight)}分"
 
-class ThresholdRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        return []
+
+
+class ThresholdRule(RuleBase):
     """Full marks at the threshold; a linear deduction per percentage point beyond it."""
 
     type: Literal["threshold"]
+    type_name: ClassVar[str] = "达标线性扣分"
     rate: RateSpec
     threshold_pct: Decimal
     direction: Literal["at_least", "at_most"] = "at_least"
     deduct_per_point: Decimal = Field(gt=0)
 
-    def inputs(self) -> list[InputRef]:
-        return list(self.rate.inputs)
+    def inputs(self) -> list[RuleInput]:
+        return self.rate.rule_inputs()
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         pct, figures = self.rate.evaluate(values)
         head = f"{figures}{self.rate.label}{fmt2(pct)}%"
         thr = fmt_points(self.threshold_pct)
@@ -203,11 +312,22 @@ class ThresholdRule(Strict):
         tail = f"扣{fmt_points(deduction)}分，得{fmt_points(score)}分" if score > 0 else "扣完为止，得0分"
         return Outcome(score, f"{head}，{bad_word}{thr}%共{fmt2(gap)}个百分点，{tail}")
 
+    def detail(self, weight: Decimal) -> str:
+        word, gap = ("不低于", "低") if self.direction == "at_least" else ("不高于", "超")
+        return (
+            f"{self.rate.describe()}，{word}{fmt_points(self.threshold_pct)}%得满分，"
+            f"每{gap}1个百分点扣{fmt_points(self.deduct_per_point)}分，扣完为止"
+        )
 
-class BandRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        return []
+
+
+class BandRule(RuleBase):
     """Full marks at ``full_at_pct``, zero at ``zero_at_pct``, linear in between."""
 
     type: Literal["band"]
+    type_name: ClassVar[str] = "区间比例"
     rate: RateSpec
     full_at_pct: Decimal
     zero_at_pct: Decimal
@@ -218,10 +338,10 @@ class BandRule(Strict):
             raise ValueError("区间规则的满分点与零分点不能相同")
         return self
 
-    def inputs(self) -> list[InputRef]:
-        return list(self.rate.inputs)
+    def inputs(self) -> list[RuleInput]:
+        return self.rate.rule_inputs()
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         pct, figures = self.rate.evaluate(values)
         head = f"{figures}{self.rate.label}{fmt2(pct)}%"
         full, zero = self.full_at_pct, self.zero_at_pct
@@ -239,19 +359,29 @@ class BandRule(Strict):
             f"={fmt_points(score)}分",
         )
 
+    def detail(self, weight: Decimal) -> str:
+        return (
+            f"{self.rate.describe()}，{fmt_points(self.full_at_pct)}%得满分，"
+            f"{fmt_points(self.zero_at_pct)}%得0分，其间按比例"
+        )
 
-class CapRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        return []
+
+
+class CapRule(RuleBase):
     """Full marks within the limit, zero beyond it."""
 
     type: Literal["cap"]
+    type_name: ClassVar[str] = "限额"
     rate: RateSpec
     limit_pct: Decimal
     direction: Literal["at_least", "at_most"] = "at_most"
 
-    def inputs(self) -> list[InputRef]:
-        return list(self.rate.inputs)
+    def inputs(self) -> list[RuleInput]:
+        return self.rate.rule_inputs()
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         pct, figures = self.rate.evaluate(values)
         head = f"{figures}{self.rate.label}{fmt2(pct)}%"
         limit = fmt_points(self.limit_pct)
@@ -263,18 +393,26 @@ class CapRule(Strict):
             return Outcome(round2(weight), f"{head}，{words[0]}{limit}%，得满分{fmt_points(weight)}分")
         return Outcome(ZERO, f"{head}，{words[1]}{limit}%，不得分")
 
+    def detail(self, weight: Decimal) -> str:
+        word = "不高于" if self.direction == "at_most" else "不低于"
+        return f"{self.rate.describe()}，{word}{fmt_points(self.limit_pct)}%得满分，否则0分"
 
-class DeductionRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        return []
+
+
+class DeductionRule(RuleBase):
     """Deduct a fixed number of points per item found, never below zero."""
 
     type: Literal["deduction"]
+    type_name: ClassVar[str] = "逐项扣分"
     per_item: Decimal = Field(gt=0)
     input_label: str = "扣分事项数"
 
-    def inputs(self) -> list[InputRef]:
-        return [InputRef(label=self.input_label, unit="项")]
+    def inputs(self) -> list[RuleInput]:
+        return [RuleInput(self.input_label, "count", "项")]
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         count = parse_count(values[0], self.input_label)
         if count is None:
             raise MissingInput(self.input_label)
@@ -288,19 +426,28 @@ class DeductionRule(Strict):
             f"{self.input_label}{count}项，每项扣{fmt_points(self.per_item)}分，共扣{fmt_points(deduction)}分，{tail}",
         )
 
+    def detail(self, weight: Decimal) -> str:
+        return f"每项扣{fmt_points(self.per_item)}分，扣完为止"
 
-class VetoRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        if self.per_item > weight:
+            return [f"每项扣分{fmt_points(self.per_item)}分超过指标分值{fmt_points(weight)}分"]
+        return []
+
+
+class VetoRule(RuleBase):
     """A checklist plus a veto condition that zeroes the indicator."""
 
     type: Literal["veto"]
+    type_name: ClassVar[str] = "一票否决"
     items: list[Criterion] = Field(min_length=1, max_length=19)
     veto_text: str
     input_label: str = "符合的细则"
 
-    def inputs(self) -> list[InputRef]:
-        return [InputRef(label=self.input_label), InputRef(label=f"是否{self.veto_text}")]
+    def inputs(self) -> list[RuleInput]:
+        return [RuleInput(self.input_label, "criteria"), RuleInput(f"是否{self.veto_text}", "yes_no")]
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         vetoed = parse_yes_no(values[1], f"是否{self.veto_text}")
         if vetoed is None:
             raise MissingInput(f"是否{self.veto_text}")
@@ -311,17 +458,24 @@ class VetoRule(Strict):
         score = round2(total)
         return Outcome(score, f"{detail}；未发现{self.veto_text}，得{fmt_points(score)}分")
 
+    def detail(self, weight: Decimal) -> str:
+        return f"{_items(self.items)}；存在{self.veto_text}则不得分"
 
-class ProportionalRule(Strict):
+    def problems(self, weight: Decimal) -> list[str]:
+        return _points_problems(self.items, weight)
+
+
+class ProportionalRule(RuleBase):
     """Score = weight × rate, never above the weight nor below zero."""
 
     type: Literal["proportional"]
+    type_name: ClassVar[str] = "按比例"
     rate: RateSpec
 
-    def inputs(self) -> list[InputRef]:
-        return list(self.rate.inputs)
+    def inputs(self) -> list[RuleInput]:
+        return self.rate.rule_inputs()
 
-    def compute(self, values: list[object], weight: Decimal) -> Outcome:
+    def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         pct, figures = self.rate.evaluate(values)
         raw = round2(weight * pct / HUNDRED)
         score = min(weight, max(ZERO, raw))
@@ -330,6 +484,12 @@ class ProportionalRule(Strict):
             score,
             f"{figures}{self.rate.label}{fmt2(pct)}%，{fmt_points(weight)}×{fmt2(pct)}%={fmt_points(score)}分{note}",
         )
+
+    def detail(self, weight: Decimal) -> str:
+        return f"{fmt_points(weight)}分×{self.rate.describe()}，不超过分值"
+
+    def problems(self, weight: Decimal) -> list[str]:
+        return []
 
 
 Rule = Annotated[
@@ -347,14 +507,5 @@ Rule = Annotated[
     Field(discriminator="type"),
 ]
 
-RULE_TYPE_NAMES = {
-    "checklist": "逐项计分",
-    "level": "分档评定",
-    "discretionary": "酌情评分",
-    "threshold": "达标线性扣分",
-    "band": "区间比例",
-    "cap": "限额",
-    "deduction": "逐项扣分",
-    "veto": "一票否决",
-    "proportional": "按比例",
-}
+RULE_CLASSES: tuple[type[RuleBase], ...] = get_args(get_args(Rule)[0])
+RULE_TYPE_NAMES = {get_args(cls.model_fields["type"].annotation)[0]: cls.type_name for cls in RULE_CLASSES}

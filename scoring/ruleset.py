@@ -4,36 +4,34 @@ from __future__ import annotations
 import functools
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from .errors import UserError
 from . import sources
 from .grades import DEFAULT_GRADES, GradeBand, check_bands
 from .numbers import fmt_points
-from .rules import ChecklistRule, LevelRule, Rule, VetoRule
+from .rules import Rule, Strict
 from .validation import chinese_errors
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 RULESET_DIR = Path(__file__).with_name("rulesets")
 MAX_RULESET_BYTES = 2_000_000
 
 
-class RulesetError(ValueError):
+class RulesetError(UserError):
     """A ruleset that cannot be used; ``problems`` are Chinese, one per line."""
 
     def __init__(self, source: str, problems: list[str]):
         self.problems = problems
         super().__init__(f"规则集「{source}」有误：\n" + "\n".join(f"- {p}" for p in problems))
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Group(Strict):
@@ -56,6 +54,10 @@ class Indicator(Strict):
     scoring_guide: str = ""
     data_source: str = ""
     rule: Rule
+
+    def describe_rule(self) -> str:
+        """One line for the 计分方式 column, e.g. ``逐项计分：①0.5分 ②0.5分``."""
+        return self.rule.describe(self.weight)
 
 
 class Ruleset(Strict):
@@ -81,19 +83,24 @@ class Ruleset(Strict):
                 return indicator
         raise KeyError(code)
 
-    def children(self, code: str) -> list[Group | Indicator]:
-        pool = self.level2 if any(g.code == code for g in self.level1) else self.indicators
-        return [item for item in pool if item.parent == code]
+    def subgroups(self, code: str) -> list[Group]:
+        """The 二级 indicators under 一级 ``code``."""
+        return [group for group in self.level2 if group.parent == code]
+
+    def indicators_of(self, code: str) -> list[Indicator]:
+        """The 三级 indicators under 二级 ``code``."""
+        return [indicator for indicator in self.indicators if indicator.parent == code]
 
 
-def _sum(values) -> Decimal:
+def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, Decimal(0))
 
 
 def _structure_problems(rs: Ruleset) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
-    for item in (*rs.level1, *rs.level2, *rs.indicators):
+    everything: list[Group | Indicator] = [*rs.level1, *rs.level2, *rs.indicators]
+    for item in everything:
         if item.code in seen:
             problems.append(f"指标代码{item.code}重复")
         seen.add(item.code)
@@ -108,8 +115,8 @@ def _structure_problems(rs: Ruleset) -> list[str]:
     top = _sum(g.weight for g in rs.level1)
     if top != rs.total_weight:
         problems.append(f"一级指标分值合计{fmt_points(top)}分，不等于总分{fmt_points(rs.total_weight)}分")
-    children: dict[str, list] = defaultdict(list)
-    for item in (*rs.level2, *rs.indicators):
+    children: dict[str, list[Group | Indicator]] = defaultdict(list)
+    for item in everything[len(rs.level1):]:
         children[item.parent or ""].append(item)
     for group in (*rs.level1, *rs.level2):
         kids = children.get(group.code, [])
@@ -133,21 +140,8 @@ def _structure_problems(rs: Ruleset) -> list[str]:
 
 
 def _rule_problems(ind: Indicator) -> list[str]:
-    rule = ind.rule
-    problems = []
-    if isinstance(rule, (ChecklistRule, VetoRule)):
-        total = _sum(item.points for item in rule.items)
-        if total > ind.weight:
-            problems.append(f"各细则分值合计{fmt_points(total)}分，超过指标分值{fmt_points(ind.weight)}分")
-        elif total < ind.weight:
-            problems.append(f"各细则分值合计{fmt_points(total)}分，少于指标分值{fmt_points(ind.weight)}分")
-    if isinstance(rule, LevelRule):
-        top = max(level.points for level in rule.levels)
-        if top != ind.weight:
-            problems.append(f"最高档次分值{fmt_points(top)}分，应等于指标分值{fmt_points(ind.weight)}分")
-    if getattr(rule, "per_item", 0) > ind.weight:
-        problems.append(f"每项扣分{fmt_points(rule.per_item)}分超过指标分值{fmt_points(ind.weight)}分")
-    for ref in rule.inputs():
+    problems = ind.rule.problems(ind.weight)
+    for ref in ind.rule.inputs():
         if ref.source is not None:
             try:
                 sources.describe(ref.source)
@@ -188,7 +182,10 @@ def shipped_rulesets() -> list[str]:
 
 
 def load_ruleset(name: str) -> Ruleset:
-    """A shipped ruleset by id (``xundian-2024``) or a ``.toml`` file path (reloaded when it changes)."""
+    """A shipped ruleset by id (``xundian-2024``) or a ``.toml`` file path (reloaded when it changes).
+
+    Each is parsed once per process: the live worksheet functions call this on every recalculation.
+    """
     if name.lower().endswith(".toml"):
         path = Path(name)
         try:
@@ -196,9 +193,14 @@ def load_ruleset(name: str) -> Ruleset:
         except OSError as exc:
             raise RulesetError(name, [f"无法读取文件：{exc.strerror or exc}"]) from None
         return _cached_file(path, stamp)
-    if name not in shipped_rulesets():
+    return _shipped(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped(name: str) -> Ruleset:
+    if name not in shipped_rulesets():  # a failed lookup is not cached, so this listing runs once per id
         raise RulesetError(name, [f"没有名为「{name}」的规则集（可用：{'、'.join(shipped_rulesets())}）"])
-    return _cached_file(RULESET_DIR / f"{name}.toml", 0)
+    return read_ruleset_file(RULESET_DIR / f"{name}.toml")
 
 
 @functools.lru_cache(maxsize=32)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .evidence import EvidenceError, parse_count, parse_number
 from .findings import Finding
-from .numbers import ZERO, fmt2, round2
+from .numbers import ZERO, round2
 
 
 class SurveyOption(BaseModel):
@@ -115,11 +115,4 @@ def tally(points: Iterable[object], counts: Iterable[object]) -> Decimal:
             raise EvidenceError(f"第{index}行填写了人数但缺少分值")
         total += point * (count or 0)
     return total
-
-
-def describe_average(total: Decimal, valid: int) -> str:
-    average = survey_average(total, valid)
-    if average is None:
-        return "有效问卷为0份，无法计算问卷得分"
-    return f"问卷总分{total.normalize():f}÷有效问卷{valid}份={fmt2(average)}分"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .rules import RULE_TYPE_NAMES
 
@@ -39,7 +40,7 @@ def _locate(data: object, loc: tuple) -> str:
     return "".join(parts).lstrip(".")
 
 
-def _explain(error: dict, data: object) -> list[str]:
+def _explain(error: ErrorDetails, data: object) -> list[str]:
     kind, loc = error["type"], error["loc"]
     where = _locate(data, loc)
     if kind == "union_tag_invalid":

@@ -7,16 +7,13 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from scoring import cells
-from scoring.accounts import IDENTITIES
-from scoring.evaluate import score_evaluation
-from scoring.model import sample_evaluation
-from scoring.ruleset import load_ruleset
+from scoring import IDENTITIES, assess, cells, load_ruleset, sample_evaluation
 from xladdin import build_templates
-from xladdin import workbook_layout as L
 from xladdin.cli import main
-from xladdin.workbook_check import expected_cells, workbook_findings
-from xladdin.workbook_reader import WorkbookFile, read_workbook
+from xladdin.workbook import SHEET_NAMES, assess_workbook, expected_cells, open_workbook
+from xladdin.workbook import accounts as accounts_sheet
+from xladdin.workbook import indicators as indicators_sheet
+from xladdin.workbook import summary as summary_sheet
 
 formulas = pytest.importorskip("formulas")
 np = pytest.importorskip("numpy")
@@ -77,8 +74,9 @@ def _same(actual, expected) -> bool:
 
 
 def test_every_pe_cell_equals_the_core(sample_values):
-    seed = sample_evaluation()
-    expected = {e.place: e.value for e in expected_cells(seed, WorkbookFile(SAMPLE)) if e.value is not None}
+    book = open_workbook(SAMPLE)
+    assessment = assess(sample_evaluation(), book.ruleset)
+    expected = {e.place: e.value for e in expected_cells(book, assessment) if e.value is not None}
     pe = _pe_cells(SAMPLE)
     assert len(pe) > 100
     checked = 0
@@ -92,7 +90,7 @@ def test_every_pe_cell_equals_the_core(sample_values):
 
 
 def test_summary_total_equals_pe_eval_score(sample_values, capsys):
-    layout = L.summary_layout(load_ruleset("xundian-2024"))
+    layout = summary_sheet.layout(load_ruleset("xundian-2024"))
     assert main(["score", str(SAMPLE), "--json"]) == 0
     card = json.loads(capsys.readouterr().out)
     assert sample_values[f"汇总!D{layout.total_row}"] == card["total"] == 93.56
@@ -109,7 +107,7 @@ def test_blank_templates_calculate_without_errors(calculate, ruleset):
     values = calculate(path)
     results = {place: values[place] for place in _pe_cells(path)}
     assert not [p for p, v in results.items() if isinstance(v, str) and v.startswith("#")]
-    layout = L.summary_layout(load_ruleset(ruleset))
+    layout = summary_sheet.layout(load_ruleset(ruleset))
     assert values[f"汇总!D{layout.total_row}"] == 0
     assert values[f"汇总!D{layout.missing_row}"] == len(load_ruleset(ruleset).indicators)
     assert values["指标体系!M4"].startswith("缺少输入")
@@ -120,23 +118,22 @@ def test_changing_the_accounts_changes_score_and_checks(tmp_path, calculate):
     """Lower 第61行 项目支出决算数: B12 drops, the identities that include row 61 show the difference."""
     path = tmp_path / "changed.xlsx"
     wb = load_workbook(SAMPLE)
-    indicators = wb[L.INDICATORS]
-    b12 = next(r for r in range(L.IND_FIRST_ROW, 60) if indicators[f"C{r}"].value == "B12")
+    indicators = wb[indicators_sheet.NAME]
+    b12 = next(r for r in range(indicators_sheet.FIRST_ROW, 60) if indicators[f"C{r}"].value == "B12")
     indicators[f"K{b12}"] = None  # drop the override so the rule shows
-    wb[L.ACCOUNTS][L.account_cell(61, "final")] = 969931.86  # 100,000 less than reported
+    wb[accounts_sheet.NAME][accounts_sheet.cell(61, "final")] = 969931.86  # 100,000 less than reported
     wb.save(path)
     values = calculate(path)
     assert values[f"指标体系!M{b12}"] == 3.13  # 90.65%: 4.35 points short × 0.2 = 0.87 off 4
-    acc_84n = L.check_row(next(i for i in IDENTITIES if i.code == "ACC-84N"))
+    acc_84n = accounts_sheet.check_row(next(i for i in IDENTITIES if i.code == "ACC-84N"))
     assert values[f"决算!U{acc_84n}"] == "差额 100,000.00"
-    evaluation = read_workbook(path)
-    b12_score = next(r for r in score_evaluation(evaluation).indicators if r.code == "B12")
+    b12_score = next(r for r in assess_workbook(path).scorecard.indicators if r.code == "B12")
     assert float(b12_score.score) == 3.13
 
 
 def _save_as_excel(source, target, values: dict[str, object]) -> None:
     """Write ``values`` into the formula cells' <v> as Excel does when it saves a calculated workbook."""
-    sheets = {name: f"xl/worksheets/sheet{i}.xml" for i, name in enumerate(L.SHEETS, start=1)}
+    sheets = {name: f"xl/worksheets/sheet{i}.xml" for i, name in enumerate(SHEET_NAMES, start=1)}
     by_part: dict[str, dict[str, object]] = {}
     for place, value in values.items():
         sheet, ref = place.split("!")
@@ -169,8 +166,7 @@ def test_check_agrees_with_a_workbook_excel_calculated(tmp_path, sample_values, 
     saved = {p: v for p, v in sample_values.items() if p in pe or p == "汇总!D19"}
     path = tmp_path / "calculated.xlsx"
     _save_as_excel(SAMPLE, path, {p: v for p, v in saved.items() if v not in (None, "")})
-    evaluation = read_workbook(path)
-    assert [f for f in workbook_findings(path, evaluation) if f.code.startswith("WB-")] == []
+    assert [f for f in assess_workbook(path).findings if f.code.startswith("WB-")] == []
     assert main(["check", str(path)]) == 0
     assert "WB-" not in capsys.readouterr().out
 
@@ -178,7 +174,7 @@ def test_check_agrees_with_a_workbook_excel_calculated(tmp_path, sample_values, 
 def test_check_reports_each_disagreement(tmp_path, sample_values, capsys):
     path = tmp_path / "stale.xlsx"
     _save_as_excel(SAMPLE, path, {"指标体系!M4": 1.5, "决算!U6": "差额 0.20", "汇总!D19": 93.06, "指标体系!M5": "#NAME?"})
-    findings = workbook_findings(path, read_workbook(path))
+    findings = assess_workbook(path).findings
     cached = {f.where: f for f in findings if f.code == "WB-CACHED"}
     assert set(cached) == {"指标体系!M4", "决算!U6", "汇总!D19"}
     assert "Excel 保存的结果为「1.5」，核心计算为「2」" in cached["指标体系!M4"].message

@@ -2,20 +2,27 @@
 import json
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from scoring.evaluate import score_evaluation
-from scoring.model import sample_evaluation
+from scoring import assess, load_ruleset, sample_evaluation, score_evaluation
 from xladdin import build_templates
-from xladdin import workbook_layout as L
-from xladdin import workbook_reader
 from xladdin.cli import main
-from xladdin.workbook_check import workbook_findings
-from xladdin.workbook_reader import WorkbookError, cached_results, read_workbook
+from xladdin.workbook import (
+    SHEET_NAMES, WorkbookError, accounts, assess_workbook, file, guide, indicators, info, open_workbook,
+    read_evaluation, report, saved_results, survey, workbook_findings,
+)
+from xladdin.workbook.sheet import NAME_LAYOUT
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
+V1_SAMPLE = Path(__file__).with_name("fixtures") / "layout-v1-xundian-2024-sample.xlsx"
+XUNDIAN = load_ruleset("xundian-2024")
+
+
+def read_workbook(path):
+    return read_evaluation(open_workbook(path))[0]
 
 
 def test_round_trip_of_the_sample(seed):
@@ -27,8 +34,48 @@ def test_round_trip_of_the_sample(seed):
     assert evaluation.narrative == seed.narrative
     for got, want in zip(evaluation.indicators, seed.indicators):
         assert (got.code, got.override, got.reason, got.note) == (want.code, want.override, want.reason, want.note)
-    assert score_evaluation(evaluation) == score_evaluation(seed)
-    assert score_evaluation(evaluation).total == Decimal("93.56")
+    assert score_evaluation(evaluation, XUNDIAN) == score_evaluation(seed, XUNDIAN)
+    assert score_evaluation(evaluation, XUNDIAN).total == Decimal("93.56")
+
+
+def test_a_workbook_written_by_the_first_layout_still_reads(seed):
+    """A file built by the builder before the sheet modules existed (kept as a fixture) reads the same."""
+    assessment = assess_workbook(V1_SAMPLE)
+    assert assessment.scorecard.total == Decimal("93.56") and assessment.scorecard.grade == "优"
+    assert assessment.evaluation.accounts == seed.accounts and assessment.evaluation.narrative == seed.narrative
+
+
+def test_provenance_names_the_cell_of_each_input():
+    provenance = assess_workbook(SAMPLE).provenance
+    b12 = indicators.rows(XUNDIAN)["B12"]
+    assert provenance["info.year"] == f"基本信息!{info.cell('year')}" == "基本信息!B4"
+    assert provenance["accounts.61.final"] == "决算!O9"
+    assert provenance[f"indicators.B12.input1"] == f"指标体系!H{b12}"
+    assert provenance["survey.valid"] == "问卷!F3" and provenance["narrative.problems"].startswith("报告!C")
+
+
+def test_report_sections_are_found_by_key_not_position(tmp_path, seed):
+    def swap(wb):
+        ws = wb[report.NAME]
+        first, last = report.FIRST_ROW, report.FIRST_ROW + 11  # org … problems
+        for column in (report.KEY_COLUMN, report.TITLE_COLUMN, report.TEXT_COLUMN):
+            a, b = ws[f"{column}{first}"], ws[f"{column}{last}"]
+            a.value, b.value = b.value, a.value
+    assert read_workbook(_edited(tmp_path, swap)).narrative == seed.narrative
+
+
+def test_a_missing_or_repeated_report_section_is_refused(tmp_path):
+    row = report.FIRST_ROW
+    with pytest.raises(WorkbookError, match="报告工作表缺少栏目「（一）部门机构设置、编制」"):
+        read_workbook(_edited(tmp_path, _set(report.NAME, f"A{row}", "nothing")))
+    with pytest.raises(WorkbookError, match="重复"):
+        read_workbook(_edited(tmp_path, _set(report.NAME, f"A{row + 1}", "org"), "twice.xlsx"))
+
+
+def test_a_workbook_refuses_another_ruleset():
+    with pytest.raises(WorkbookError, match="按规则集「xundian-2024」生成，不能改用规则集「mof-2013」"):
+        assess_workbook(SAMPLE, load_ruleset("mof-2013"))
+    assert assess_workbook(SAMPLE, XUNDIAN).scorecard.total == Decimal("93.56")
 
 
 def test_bound_inputs_read_as_use_the_binding():
@@ -53,38 +100,40 @@ def _set(sheet, ref, value):
 
 
 def test_a_typed_value_in_a_bound_input_is_used_and_flagged(tmp_path):
-    b12 = L.IND_FIRST_ROW + 15
-    path = _edited(tmp_path, _set(L.INDICATORS, f"H{b12}", 969931.86))
-    evaluation = read_workbook(path)
-    b12_result = next(r for r in score_evaluation(evaluation).indicators if r.code == "B12")
+    b12 = indicators.rows(XUNDIAN)["B12"]
+    assert b12 == indicators.FIRST_ROW + 15
+    path = _edited(tmp_path, _set(indicators.NAME, f"H{b12}", 969931.86))
+    assessment = assess_workbook(path)
+    b12_result = next(r for r in assessment.scorecard.indicators if r.code == "B12")
     assert b12_result.computed == Decimal("3.13")
-    warnings = [f for f in workbook_findings(path, evaluation) if f.code == "WB-BINDING"]
+    warnings = [f for f in assessment.findings if f.code == "WB-BINDING"]
     assert [f.where for f in warnings] == [f"指标体系!H{b12}"]
 
 
 def test_a_changed_formula_is_flagged(tmp_path):
-    path = _edited(tmp_path, _set(L.INDICATORS, "M4", 2))
-    found = [f for f in workbook_findings(path, read_workbook(path)) if f.code == "WB-FORMULA"]
+    path = _edited(tmp_path, _set(indicators.NAME, "M4", 2))
+    book = open_workbook(path)
+    found = [f for f in workbook_findings(book, assess(read_evaluation(book)[0], XUNDIAN)) if f.code == "WB-FORMULA"]
     assert [f.where for f in found] == ["指标体系!M4"] and "=PE_SCORE(" in found[0].message
 
 
 @pytest.mark.parametrize(
     "edit, message",
     [
-        (lambda wb: wb.remove(wb[L.SURVEY]), "缺少工作表「问卷」"),
-        (lambda wb: wb.defined_names.pop(L.NAME_LAYOUT), "不是本工具生成的评价工作簿（缺少定义名称「版式版本」）"),
-        (_set(L.GUIDE, "B5", 99), "工作簿版式为「99」，本程序只能读取第1版"),
-        (_set(L.GUIDE, "B3", "nope"), "工作簿使用的规则集「nope」无法使用：没有名为「nope」的规则集"),
-        (_set(L.GUIDE, "B3", "mof-2013"), "与规则集「mof-2013」不一致：指标体系!C6 应为指标A21"),
-        (_set(L.GUIDE, "B3", r"\\server\share\rules.toml"), "位于网络路径上"),
-        (_set(L.GUIDE, "B3", "/no/such/rules.toml"), "不存在、不是本机的普通文件"),
-        (_set(L.ACCOUNTS, "C6", "四百万"), "决算!C6（第1行年初预算数）：「四百万」不是有效的第1行年初预算数"),
-        (_set(L.INFO, L.info_cell("staff_quota"), "=20+8"), "是公式，但文件里没有 Excel 保存的计算结果"),
-        (_set(L.INFO, L.info_cell("year"), None), "（评价年度）未填写"),
-        (_set(L.INFO, L.info_cell("three_public_current"), -2), "基本信息!B11（本年三公经费（万元））：应不小于0"),
-        (_set(L.INDICATORS, "K4", "满分"), "指标体系!K4（A11人工得分）"),
-        (_set(L.SURVEY, "E6", None), "问卷!E6：第1题的选项缺少标准分值"),
-        (_set(L.ACCOUNTS, "B6", 2), "决算!B6 应为行次1"),
+        (lambda wb: wb.remove(wb[survey.NAME]), "缺少工作表「问卷」"),
+        (lambda wb: wb.defined_names.pop(NAME_LAYOUT), "不是本工具生成的评价工作簿（缺少定义名称「版式版本」）"),
+        (_set(guide.NAME, "B5", 99), "工作簿版式为「99」，本程序只能读取第1版"),
+        (_set(guide.NAME, "B3", "nope"), "工作簿使用的规则集「nope」无法使用：没有名为「nope」的规则集"),
+        (_set(guide.NAME, "B3", "mof-2013"), "与规则集「mof-2013」不一致：指标体系!C6 应为指标A21"),
+        (_set(guide.NAME, "B3", r"\\server\share\rules.toml"), "位于网络路径上"),
+        (_set(guide.NAME, "B3", "/no/such/rules.toml"), "不存在、不是本机的普通文件"),
+        (_set(accounts.NAME, "C6", "四百万"), "决算!C6（第1行年初预算数）：「四百万」不是有效的第1行年初预算数"),
+        (_set(info.NAME, info.cell("staff_quota"), "=20+8"), "是公式，但文件里没有 Excel 保存的计算结果"),
+        (_set(info.NAME, info.cell("year"), None), "（评价年度）未填写"),
+        (_set(info.NAME, info.cell("three_public_current"), -2), "基本信息!B11（本年三公经费（万元））：应不小于0"),
+        (_set(indicators.NAME, "K4", "满分"), "指标体系!K4（A11人工得分）"),
+        (_set(survey.NAME, "E6", None), "问卷!E6：第1题的选项缺少标准分值"),
+        (_set(accounts.NAME, "B6", 2), "决算!B6 应为行次1"),
     ],
 )
 def test_clear_errors_for_broken_workbooks(tmp_path, edit, message):
@@ -116,7 +165,7 @@ def test_hostile_or_wrong_files(tmp_path, monkeypatch):
         read_workbook(_zip(tmp_path / "bomb.xlsx", {"xl/workbook.xml": b"<a/>", "xl/big.xml": b"\0" * 5_000_000}))
     with pytest.raises(WorkbookError, match="无法读取"):
         read_workbook(tmp_path / "missing.xlsx")
-    monkeypatch.setattr(workbook_reader, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(file, "MAX_FILE_BYTES", 1000)
     with pytest.raises(WorkbookError, match="过大"):
         read_workbook(SAMPLE)
 
@@ -135,8 +184,8 @@ def test_xml_entity_bomb_is_refused(tmp_path):
         read_workbook(path)
 
 
-def test_cached_results_empty_until_excel_saves():
-    assert cached_results(SAMPLE) == {}
+def test_saved_results_empty_until_excel_saves():
+    assert saved_results(open_workbook(SAMPLE)) == {}
 
 
 # ── the command line ─────────────────────────────────────
@@ -157,7 +206,7 @@ def test_check_json_output_unchanged_for_json_files(tmp_path, seed, capsys):
 
 
 def test_broken_workbook_is_a_usage_error(tmp_path, capsys):
-    path = _edited(tmp_path, lambda wb: wb.remove(wb[L.ACCOUNTS]))
+    path = _edited(tmp_path, lambda wb: wb.remove(wb[accounts.NAME]))
     assert main(["score", str(path)]) == 2
     assert "缺少工作表「决算」" in capsys.readouterr().err
 
@@ -166,7 +215,7 @@ def test_new_writes_a_blank_template_and_never_overwrites(tmp_path, capsys):
     out = tmp_path / "评价.xlsx"
     assert main(["new", "--ruleset", "mof-2013", str(out)]) == 0
     wb = load_workbook(out)
-    assert wb[L.GUIDE]["B3"].value == "mof-2013" and wb.sheetnames == list(L.SHEETS)
+    assert wb[guide.NAME]["B3"].value == "mof-2013" and wb.sheetnames == list(SHEET_NAMES)
     before = out.read_bytes()
     assert main(["new", "--ruleset", "xundian-2024", str(out)]) == 2
     assert "文件已存在" in capsys.readouterr().err and out.read_bytes() == before
@@ -175,14 +224,14 @@ def test_new_writes_a_blank_template_and_never_overwrites(tmp_path, capsys):
 
 
 def test_new_with_a_custom_ruleset_file(tmp_path):
-    from scoring.ruleset import RULESET_DIR
+    from scoring.ruleset import RULESET_DIR  # the shipped file as a user would copy it
 
     custom = tmp_path / "自定义.toml"
     custom.write_text((RULESET_DIR / "mof-2013.toml").read_text(encoding="utf-8").replace('id = "mof-2013"', 'id = "my-2025"'),
                       encoding="utf-8")
     out = tmp_path / "custom.xlsx"
     assert main(["new", "--ruleset", str(custom), str(out)]) == 0
-    assert load_workbook(out)[L.GUIDE]["B3"].value == str(custom.resolve())
+    assert load_workbook(out)[guide.NAME]["B3"].value == str(custom.resolve())
     with pytest.raises(WorkbookError, match="评价年度"):  # the layout and ruleset are accepted; only data is missing
         read_workbook(out)
 
@@ -199,4 +248,4 @@ def test_demo_writes_the_sample_workbook(tmp_path, capsys):
     suffixes = [".json", ".xlsx", f"{report}.docx"] + ([f"{report}.pdf"] if find_converter() else [])
     expected = [f"xundian-2024-sample{n}{s}" for n in ("", "(2)") for s in suffixes]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
-    assert score_evaluation(read_workbook(tmp_path / "xundian-2024-sample.xlsx")).total == score_evaluation(sample_evaluation()).total
+    assert assess_workbook(tmp_path / "xundian-2024-sample.xlsx").scorecard.total == score_evaluation(sample_evaluation(), XUNDIAN).total

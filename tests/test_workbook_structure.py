@@ -4,11 +4,17 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from scoring.accounts import IDENTITIES, ROWS
-from scoring.model import sample_evaluation
-from scoring.ruleset import load_ruleset, shipped_rulesets
+from scoring import IDENTITIES, NARRATIVE_SECTIONS, ROWS, load_ruleset, sample_evaluation, shipped_rulesets
 from xladdin import build_templates
-from xladdin import workbook_layout as L
+from xladdin.workbook import SHEET_NAMES
+from xladdin.workbook import accounts as accounts_sheet
+from xladdin.workbook import guide as guide_sheet
+from xladdin.workbook import indicators as indicators_sheet
+from xladdin.workbook import info as info_sheet
+from xladdin.workbook import report as report_sheet
+from xladdin.workbook import summary as summary_sheet
+from xladdin.workbook import survey as survey_sheet
+from xladdin.workbook.sheet import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
 
 TEMPLATES = build_templates.TEMPLATES_DIR
 SAMPLE = TEMPLATES / build_templates.sample_name()
@@ -27,12 +33,12 @@ def test_committed_files_match_a_fresh_build():
 
 
 def test_sheets_names_and_version(workbook):
-    assert workbook.sheetnames == list(L.SHEETS)
+    assert workbook.sheetnames == list(SHEET_NAMES)
     names = {name: dn.attr_text for name, dn in workbook.defined_names.items()}
-    assert names[L.NAME_RULESET] == "说明!$B$3" and names[L.NAME_LAYOUT] == "说明!$B$5"
-    assert {L.NAME_TOTAL, L.NAME_GRADE, "有效问卷数", "问卷综合得分", "问卷满意率"} <= set(names)
-    assert workbook[L.GUIDE]["B5"].value == L.LAYOUT_VERSION
-    assert workbook[L.GUIDE]["B3"].value in shipped_rulesets()
+    assert names[NAME_RULESET] == "说明!$B$3" and names[NAME_LAYOUT] == "说明!$B$5"
+    assert {summary_sheet.NAME_TOTAL, summary_sheet.NAME_GRADE, "有效问卷数", "问卷综合得分", "问卷满意率"} <= set(names)
+    assert workbook[guide_sheet.NAME]["B5"].value == LAYOUT_VERSION
+    assert workbook[guide_sheet.NAME]["B3"].value in shipped_rulesets()
 
 
 def test_every_sheet_is_protected_without_password_and_inputs_are_unlocked(workbook):
@@ -42,7 +48,7 @@ def test_every_sheet_is_protected_without_password_and_inputs_are_unlocked(workb
             for cell in row:
                 if cell.data_type == "f":
                     assert cell.protection.locked, f"{ws.title}!{cell.coordinate} formula must be locked"
-                if cell.fill.fgColor.rgb == "00FFF2CC" and ws.title != L.GUIDE:  # input yellow (说明 shows a sample)
+                if cell.fill.fgColor.rgb == "00FFF2CC" and ws.title != guide_sheet.NAME:  # input yellow (说明 shows a sample)
                     assert not cell.protection.locked, f"{ws.title}!{cell.coordinate}"
 
 
@@ -53,62 +59,62 @@ def _args(formula: str, name: str) -> list[str]:
 
 
 def test_score_cells_call_pe_with_cells_of_their_own_row(workbook):
-    rs = load_ruleset(workbook[L.GUIDE]["B3"].value)
-    ws = workbook[L.INDICATORS]
+    rs = load_ruleset(workbook[guide_sheet.NAME]["B3"].value)
+    ws = workbook[indicators_sheet.NAME]
     names = set(workbook.defined_names.keys())
-    for index, (_, _, indicator) in enumerate(L.indicator_order(rs)):
-        row = L.IND_FIRST_ROW + index
-        assert ws[f"{L.IND['code']}{row}"].value == indicator.code
+    for index, (_, _, indicator) in enumerate(indicators_sheet.order(rs)):
+        row = indicators_sheet.FIRST_ROW + index
+        assert ws[f"{indicators_sheet.COL['code']}{row}"].value == indicator.code
         for key, name in (("score", "PE_SCORE"), ("explain", "PE_EXPLAIN")):
-            for arg in _args(ws[f"{L.IND[key]}{row}"].value, name):
+            for arg in _args(ws[f"{indicators_sheet.COL[key]}{row}"].value, name):
                 match = REF.match(arg)
                 assert arg in names or (match and int(match.group(2)) == row), f"{indicator.code}: {arg}"
 
 
 def test_bound_inputs_are_formulas_into_the_data_sheets(workbook):
-    rs = load_ruleset(workbook[L.GUIDE]["B3"].value)
-    ws = workbook[L.INDICATORS]
+    rs = load_ruleset(workbook[guide_sheet.NAME]["B3"].value)
+    ws = workbook[indicators_sheet.NAME]
     bound = 0
-    for index, (_, _, indicator) in enumerate(L.indicator_order(rs)):
-        for ref, col in zip(indicator.rule.inputs(), L.INPUT_COLUMNS):
-            cell = ws[f"{col}{L.IND_FIRST_ROW + index}"]
+    for index, (_, _, indicator) in enumerate(indicators_sheet.order(rs)):
+        for ref, col in zip(indicator.rule.inputs(), indicators_sheet.INPUT_COLUMNS):
+            cell = ws[f"{col}{indicators_sheet.FIRST_ROW + index}"]
             if ref.source:
                 bound += 1
                 assert cell.data_type == "f" and re.match(r"=IF\((决算|基本信息|问卷)!", cell.value), cell.value
             else:
                 assert cell.data_type != "f" and not cell.protection.locked
     assert bound >= 5
-    b12 = L.IND_FIRST_ROW + [i.code for _, _, i in L.indicator_order(rs)].index("B12") if rs.id == "xundian-2024" else None
+    b12 = indicators_sheet.FIRST_ROW + [i.code for _, _, i in indicators_sheet.order(rs)].index("B12") if rs.id == "xundian-2024" else None
     if b12:
         assert ws[f"H{b12}"].value == '=IF(决算!O9="","",决算!O9)'  # 第61行项目支出决算数
-        assert workbook[L.ACCOUNTS]["K9"].value == "二、项目支出" and workbook[L.ACCOUNTS]["L9"].value == 61
+        assert workbook[accounts_sheet.NAME]["K9"].value == "二、项目支出" and workbook[accounts_sheet.NAME]["L9"].value == 61
 
 
 def test_indicator_groups_are_merged_like_the_seed(workbook):
-    rs = load_ruleset(workbook[L.GUIDE]["B3"].value)
-    ws = workbook[L.INDICATORS]
+    rs = load_ruleset(workbook[guide_sheet.NAME]["B3"].value)
+    ws = workbook[indicators_sheet.NAME]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    order = L.indicator_order(rs)
+    order = indicators_sheet.order(rs)
     for column, level in (("A", 0), ("B", 1)):
         for group in (rs.level1 if level == 0 else rs.level2):
-            rows = [L.IND_FIRST_ROW + i for i, item in enumerate(order) if item[level].code == group.code]
+            rows = [indicators_sheet.FIRST_ROW + i for i, item in enumerate(order) if item[level].code == group.code]
             if len(rows) > 1:
                 assert f"{column}{rows[0]}:{column}{rows[-1]}" in merged
             assert ws[f"{column}{rows[0]}"].value.startswith(f"{group.code}{group.name}")
-    total = L.indicator_total_row(rs)
+    total = indicators_sheet.total_row(rs)
     assert ws[f"A{total}"].value == "合计"
-    assert ws[f"M{total}"].value == f"=ROUND(SUM(M{L.IND_FIRST_ROW}:M{total - 1}),2)"
+    assert ws[f"M{total}"].value == f"=ROUND(SUM(M{indicators_sheet.FIRST_ROW}:M{total - 1}),2)"
 
 
 def test_dropdowns_and_number_validations(workbook):
-    rs = load_ruleset(workbook[L.GUIDE]["B3"].value)
-    validations = workbook[L.INDICATORS].data_validations.dataValidation
+    rs = load_ruleset(workbook[guide_sheet.NAME]["B3"].value)
+    validations = workbook[indicators_sheet.NAME].data_validations.dataValidation
 
     def covering(ref):
         return [dv for dv in validations if ref in dv.sqref]
 
-    for index, (_, _, indicator) in enumerate(L.indicator_order(rs)):
-        row = L.IND_FIRST_ROW + index
+    for index, (_, _, indicator) in enumerate(indicators_sheet.order(rs)):
+        row = indicators_sheet.FIRST_ROW + index
         kind = indicator.rule.type
         found = covering(f"H{row}")
         if kind == "level":
@@ -119,16 +125,16 @@ def test_dropdowns_and_number_validations(workbook):
             assert found[0].type == "decimal" and found[0].formula2 == f"{indicator.weight.normalize():f}"
         override = covering(f"K{row}")[0]
         assert override.type == "decimal" and override.showErrorMessage and override.prompt
-    info = workbook[L.INFO].data_validations.dataValidation
-    assert any(dv.type == "whole" and L.info_cell("staff_quota") in dv.sqref for dv in info)
+    info = workbook[info_sheet.NAME].data_validations.dataValidation
+    assert any(dv.type == "whole" and info_sheet.cell("staff_quota") in dv.sqref for dv in info)
 
 
 def test_accounts_sheet_has_the_real_layout(workbook):
-    ws = workbook[L.ACCOUNTS]
+    ws = workbook[accounts_sheet.NAME]
     assert [ws[f"{c}5"].value for c in "CDEHIJMNO"] == [str(n) for n in range(1, 10)]  # 栏次 1–9
     for number, row in ROWS.items():
         for column in ("initial", "budget", "final"):
-            cell = ws[L.account_cell(number, column)]
+            cell = ws[accounts_sheet.cell(number, column)]
             if column in row.na:
                 assert cell.value == "—" and cell.protection.locked
             else:
@@ -140,59 +146,60 @@ def test_accounts_sheet_has_the_real_layout(workbook):
 
 
 def test_a_live_check_beside_every_identity(workbook):
-    ws = workbook[L.ACCOUNTS]
+    ws = workbook[accounts_sheet.NAME]
     for identity in IDENTITIES:
-        row = L.check_row(identity)
+        row = accounts_sheet.check_row(identity)
         assert ws[f"Q{row}"].value == identity.code
         formulas = [ws[f"{col}{row}"].value for col in "STU"]
         assert formulas[2].startswith(f"=PE_CHECK($Q{row},")  # 决算数 is checked for every identity
         for column, value in zip(("initial", "budget", "final"), formulas):
-            assert (value == "—") != L.check_applies(identity, column)
+            assert (value == "—") != accounts_sheet.check_applies(identity, column)
     assert ws["U6"].value == "=PE_CHECK($Q6,E32,E6:E13)"  # ACC-27: 27 = Σ 1–8
-    assert ws[f"U{L.check_row(IDENTITIES[-1])}"].value == "=PE_CHECK($Q16,J34,E34,E32,J32)"  # 86 = 29 + 27 − 84
+    assert ws[f"U{accounts_sheet.check_row(IDENTITIES[-1])}"].value == "=PE_CHECK($Q16,J34,E34,E32,J32)"  # 86 = 29 + 27 − 84
 
 
 def test_conditional_formats_freeze_and_print(workbook):
-    ws = workbook[L.INDICATORS]
+    ws = workbook[indicators_sheet.NAME]
     rules = [(str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules]
     assert any(f.startswith('$K4<>""') for _, f in rules)  # override → amber
     assert any(f.startswith("ISTEXT(M4)") for _, f in rules)  # no score → red
-    checks = [rule.formula[0] for cf in workbook[L.ACCOUNTS].conditional_formatting for rule in cf.rules]
+    checks = [rule.formula[0] for cf in workbook[accounts_sheet.NAME].conditional_formatting for rule in cf.rules]
     assert 'AND(S6<>"",S6<>"—")' in checks
-    assert ws.freeze_panes == "E4" and workbook[L.ACCOUNTS].freeze_panes == "A6"
-    for name in (L.ACCOUNTS, L.INDICATORS):
+    assert ws.freeze_panes == "E4" and workbook[accounts_sheet.NAME].freeze_panes == "A6"
+    for name in (accounts_sheet.NAME, indicators_sheet.NAME):
         setup = workbook[name].page_setup
         assert setup.orientation == "landscape" and setup.paperSize == 9 and setup.fitToWidth == 1
-    assert workbook[L.INDICATORS].column_dimensions["N"].width == 48
+    assert workbook[indicators_sheet.NAME].column_dimensions["N"].width == 48
 
 
 def test_summary_and_report_sheets(workbook):
-    rs = load_ruleset(workbook[L.GUIDE]["B3"].value)
-    ws = workbook[L.SUMMARY]
-    layout = L.summary_layout(rs)
+    rs = load_ruleset(workbook[guide_sheet.NAME]["B3"].value)
+    ws = workbook[summary_sheet.NAME]
+    layout = summary_sheet.layout(rs)
     assert ws[f"D{layout.grade_row}"].value == f"=PE_GRADE(D{layout.total_row},规则集)"
     first = layout.findings_first_row
     kinds = {ws[f"A{r}"].value for r in range(first, ws.max_row + 1)}
     assert kinds == {"决算勾稽", "问卷", "指标计分"}
-    report = workbook[L.REPORT]
+    report = workbook[report_sheet.NAME]
     assert report.column_dimensions["A"].hidden
-    assert [report[f"A{L.REPORT_ROW[k]}"].value for k in L.REPORT_ROW] == list(L.REPORT_ROW)
+    keys = [key for key, _ in NARRATIVE_SECTIONS]
+    assert [report[f"A{report_sheet.FIRST_ROW + i}"].value for i in range(len(keys))] == keys
 
 
 def test_the_sample_holds_the_seed_figures():
     wb = load_workbook(SAMPLE)
     seed = sample_evaluation()
-    assert wb[L.INFO][L.info_cell("unit_name")].value == seed.info.unit_name
-    assert wb[L.ACCOUNTS][L.account_cell(1, "initial")].value == 4228106.35
-    assert wb[L.ACCOUNTS][L.account_cell(68, "final")].value == 5350765.53
-    assert wb[L.SURVEY][L.SURVEY_VALID].value == 49
-    assert wb[L.INDICATORS]["H7"].value == "①②③=0.7"  # A14, partial credit as typed
-    assert wb[L.INDICATORS]["H6"].value == 1.8  # A13, a number
-    assert wb[L.REPORT][f"C{L.REPORT_ROW['org']}"].value == seed.narrative.get("org")
+    assert wb[info_sheet.NAME][info_sheet.cell("unit_name")].value == seed.info.unit_name
+    assert wb[accounts_sheet.NAME][accounts_sheet.cell(1, "initial")].value == 4228106.35
+    assert wb[accounts_sheet.NAME][accounts_sheet.cell(68, "final")].value == 5350765.53
+    assert wb[survey_sheet.NAME][survey_sheet.VALID].value == 49
+    assert wb[indicators_sheet.NAME]["H7"].value == "①②③=0.7"  # A14, partial credit as typed
+    assert wb[indicators_sheet.NAME]["H6"].value == 1.8  # A13, a number
+    assert wb[report_sheet.NAME][f"C{report_sheet.FIRST_ROW}"].value == seed.narrative.get("org")
 
 
 def test_guide_explains_colours_and_conventions():
-    ws = load_workbook(TEMPLATES / build_templates.template_name("xundian-2024"))[L.GUIDE]
+    ws = load_workbook(TEMPLATES / build_templates.template_name("xundian-2024"))[guide_sheet.NAME]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     for needle in ("浅黄色", "浅蓝色", "红色", "琥珀色", "③=0.7", "全部", "pe-eval score", "PE_CHECK", "xladdin.udfs"):
         assert needle in text

@@ -13,10 +13,9 @@ import sys
 import types
 from pathlib import Path
 
-from .windows_setup import BUTTON_SUB
+from . import BUTTON_SUB, UDF_MODULE
 
 VBA_DIR = Path(__file__).with_name("vba")
-UDF_MODULE = "xladdin.udfs"
 UDF_BAS = "xlwings_udfs.bas"
 BUTTON_BAS = "pe_buttons.bas"
 HEADER = (
@@ -36,7 +35,7 @@ def xlwings_udfs() -> types.ModuleType:
     sys.modules["pywintypes"].__dict__.setdefault("com_error", type("com_error", (Exception,), {}))
     sys.modules["pythoncom"].__dict__.setdefault("CoInitialize", lambda: None)
     sys.modules["win32com.client"].__dict__.setdefault("Dispatch", object)
-    sys.modules["win32com"].client = sys.modules["win32com.client"]
+    setattr(sys.modules["win32com"], "client", sys.modules["win32com.client"])
     return importlib.import_module("xlwings.udfs")
 
 

@@ -8,11 +8,10 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from scoring.evaluate import Scorecard, check_evaluation, score_evaluation
-from scoring.findings import SEVERITY_NAMES, Finding, most_severe_first
-from scoring.model import Evaluation, EvaluationError, read_evaluation, sample_evaluation
-from scoring.numbers import fmt2, fmt_points
-from scoring.ruleset import RulesetError, load_ruleset
+from scoring import (
+    SEVERITY_NAMES, Assessment, Evaluation, Finding, Ruleset, UserError, assess, fmt2, fmt_points, load_ruleset,
+    read_evaluation, sample_evaluation,
+)
 
 from .safe_io import available_path, write_new, write_text_new
 
@@ -20,7 +19,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A Chinese message for stderr, exit status 2."""
 
 
@@ -49,30 +48,29 @@ FONT_ROLES = {
 }
 
 
-def load_input(path: Path) -> Evaluation:
-    """An evaluation from a .json file or an evaluation workbook (.xlsx/.xlsm, read without Excel)."""
+def load_assessment(path: Path, ruleset: Ruleset | None = None) -> Assessment:
+    """The one assessment of an evaluation .json file or workbook (.xlsx/.xlsm, read without Excel).
+
+    ``ruleset`` (from --ruleset) replaces the evaluation's own; a workbook accepts only the one it was built with.
+    """
     if not path.exists():
         raise CliError(f"找不到文件：{path}")
     if path.suffix.lower() == ".json":
-        return read_evaluation(path)
+        evaluation = read_evaluation(path)
+        return assess(evaluation, ruleset or load_ruleset(evaluation.ruleset), source=str(path))
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from .workbook_reader import WorkbookError, read_workbook
+        from .workbook import assess_workbook
 
-        try:
-            return read_workbook(path)
-        except WorkbookError as exc:
-            raise CliError(str(exc)) from None
+        return assess_workbook(path, ruleset)
     raise CliError(f"不支持的文件类型「{path.suffix}」：请提供评价数据 .json 文件或评价工作簿 .xlsx/.xlsm")
 
 
-def _evaluation_and_ruleset(args: argparse.Namespace):
-    evaluation = load_input(Path(args.file))
-    return evaluation, load_ruleset(args.ruleset or evaluation.ruleset)
+def _assessment(args: argparse.Namespace) -> Assessment:
+    return load_assessment(Path(args.file), load_ruleset(args.ruleset) if args.ruleset else None)
 
 
-def render_scorecard(evaluation: Evaluation, card: Scorecard) -> str:
-    info = evaluation.info
-    rs = load_ruleset(card.ruleset)
+def render_scorecard(assessment: Assessment) -> str:
+    info, rs, card = assessment.evaluation.info, assessment.ruleset, assessment.scorecard
     lines = [
         f"{info.unit_name} {info.year}年度部门整体支出绩效评价（规则集：{rs.name}）",
         f"总得分：{fmt2(card.total)}分    等级：{card.grade}",
@@ -81,7 +79,7 @@ def render_scorecard(evaluation: Evaluation, card: Scorecard) -> str:
     ]
     for group in rs.level1:
         lines.append(f"  {group.code} {_pad(group.name, 16)} 分值{fmt_points(group.weight):>5}  得分{fmt2(card.subtotals[group.code]):>6}")
-        for sub in rs.children(group.code):
+        for sub in rs.subgroups(group.code):
             lines.append(f"    {sub.code} {_pad(sub.name, 14)} 分值{fmt_points(sub.weight):>5}  得分{fmt2(card.subtotals[sub.code]):>6}")
     lines += ["", "三级指标："]
     for r in card.indicators:
@@ -104,34 +102,26 @@ def render_findings(findings: list[Finding]) -> str:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    evaluation, rs = _evaluation_and_ruleset(args)
-    card = score_evaluation(evaluation, rs)
+    assessment = _assessment(args)
     if args.json:
-        data = card.model_dump(exclude={"indicators": {"__all__": {"rule_explanation"}}})
+        data = assessment.scorecard.model_dump(exclude={"indicators": {"__all__": {"rule_explanation"}}})
         print(_json(data))
     else:
-        print(render_scorecard(evaluation, card))
+        print(render_scorecard(assessment))
     return 0
 
 
-def all_findings(path: Path, evaluation: Evaluation, rs) -> list[Finding]:
-    """check_evaluation's findings, plus the workbook's own (cached values, edited formulas) for workbooks."""
-    findings = check_evaluation(evaluation, rs)
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from .workbook_check import workbook_findings
-
-        findings = most_severe_first(findings + workbook_findings(path, evaluation))
-    return findings
+def _exit_code(findings: tuple[Finding, ...] | list[Finding]) -> int:
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    evaluation, rs = _evaluation_and_ruleset(args)
-    findings = all_findings(Path(args.file), evaluation, rs)
+    assessment = _assessment(args)
     if args.json:
-        print(_json({"findings": [f.model_dump() for f in findings]}))
+        print(_json({"findings": [f.model_dump() for f in assessment.findings]}))
     else:
-        print(render_findings(findings))
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else 0
+        print(render_findings(list(assessment.findings)))
+    return _exit_code(assessment.findings)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -141,26 +131,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .build_templates import sample_name
-    from .workbook_build import build_workbook
+    from .pdf_convert import find_converter
+    from .report import build_report
+    from .workbook import assess_workbook, build_workbook
 
     out = Path(args.out)
     evaluation = sample_evaluation()
     target = available_path(out / "xundian-2024-sample.json")
     write_text_new(target, evaluation.model_dump_json(indent=1, exclude_defaults=False))
-    card = score_evaluation(evaluation)
     print(f"已写入示例评价数据：{target}")
     workbook = available_path(out / sample_name())
     write_new(workbook, build_workbook(load_ruleset(evaluation.ruleset), evaluation).save)
     print(f"已写入示例工作簿：{workbook}")
-    from .pdf_convert import find_converter
-    from .report import build_report
-
-    result = build_report(load_input(workbook), source=workbook, pdf=find_converter() is not None)
+    assessment = assess_workbook(workbook)
+    result = build_report(assessment, pdf=find_converter() is not None)
     print(f"已写入示例报告：{result.docx_path}")
     if result.pdf_path:
         print(f"已写入示例报告 PDF：{result.pdf_path}")
     else:
         print("未生成 PDF：未找到 LibreOffice（Linux 上可运行 sudo bash .ci/system-packages.sh 安装）")
+    card = assessment.scorecard
     print(f"示例（{evaluation.info.unit_name}{evaluation.info.year}年度）总得分{fmt2(card.total)}分，等级{card.grade}")
     return 0
 
@@ -168,11 +158,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import ReportFonts, build_report
 
-    source = Path(args.file)
-    evaluation, rs = _evaluation_and_ruleset(args)
+    assessment = _assessment(args)
     fonts = ReportFonts(**{role: getattr(args, f"font_{role}") for role in FONT_ROLES if getattr(args, f"font_{role}")})
-    result = build_report(evaluation, Path(args.out) if args.out else None, pdf=args.pdf, fonts=fonts,
-                          source=source, overwrite=args.force, ruleset=rs)
+    result = build_report(assessment, Path(args.out) if args.out else None, pdf=args.pdf, fonts=fonts,
+                          overwrite=args.force)
     if args.json:
         print(_json({"docx": str(result.docx_path), "pdf": str(result.pdf_path) if result.pdf_path else None,
                      "findings": [f.model_dump() for f in result.findings]}))
@@ -182,7 +171,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"已生成 PDF：{result.pdf_path}")
         if result.findings:
             print(render_findings(result.findings))
-    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else 0
+    return _exit_code(result.findings)
 
 
 BATCH_COLUMNS = ("文件", "单位名称", "年度", "规则集", "总得分", "等级", "错误", "警告", "未计分指标", "说明")
@@ -200,22 +189,19 @@ def _batch_inputs(paths: list[str]) -> list[Path]:
     return found
 
 
-def _batch_row(path: Path, forced_ruleset: str | None) -> dict[str, object]:
+def _batch_row(path: Path, forced: Ruleset | None) -> dict[str, object]:
     row: dict[str, object] = dict.fromkeys(BATCH_COLUMNS, "")
     row["文件"] = str(path)
     try:
-        evaluation = load_input(path)
-        rs = load_ruleset(forced_ruleset or evaluation.ruleset)
-        card = score_evaluation(evaluation, rs)
-        findings = all_findings(path, evaluation, rs)
-    except (CliError, EvaluationError, RulesetError) as exc:
+        assessment = load_assessment(path, forced)
+    except UserError as exc:
         row["说明"] = f"无法读取：{str(exc).splitlines()[0]}"
         return row
-    errors = [f for f in findings if f.severity == "error"]
+    info, card, errors = assessment.evaluation.info, assessment.scorecard, assessment.errors
     row.update({
-        "单位名称": evaluation.info.unit_name, "年度": evaluation.info.year, "规则集": rs.id,
+        "单位名称": info.unit_name, "年度": info.year, "规则集": assessment.ruleset.id,
         "总得分": fmt2(card.total), "等级": card.grade, "错误": len(errors),
-        "警告": sum(f.severity == "warning" for f in findings), "未计分指标": "、".join(card.incomplete),
+        "警告": sum(f.severity == "warning" for f in assessment.findings), "未计分指标": "、".join(card.incomplete),
         "说明": errors[0].message if errors else "",
     })
     return row
@@ -223,7 +209,8 @@ def _batch_row(path: Path, forced_ruleset: str | None) -> dict[str, object]:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Score and check many evaluations; one summary row each; a bad file never stops the batch."""
-    rows = [_batch_row(path, args.ruleset) for path in _batch_inputs(args.paths)]
+    forced = load_ruleset(args.ruleset) if args.ruleset else None
+    rows = [_batch_row(path, forced) for path in _batch_inputs(args.paths)]
     if not rows:
         raise CliError("没有找到评价文件（.json/.xlsx/.xlsm）")
     if args.out:
@@ -249,7 +236,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .workbook_build import build_workbook
+    from .workbook import build_workbook
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -313,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CliError, EvaluationError, RulesetError, FileExistsError) as exc:
+    except (UserError, FileExistsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -15,13 +15,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scoring import UserError
+
 ALERT_TITLE = "部门整体支出绩效评价"
 MAX_LISTED = 5
 REPORT_ENV = "venv-report"
 REPORT_TIMEOUT = 600
 
 
-class MacroError(Exception):
+class MacroError(UserError):
     """A Chinese message for the user."""
 
 
@@ -54,9 +56,9 @@ def _export(book, pdf: bool) -> str:
         if python is not None:
             result = _report_in(python, copy, target, pdf)
         else:
-            from xladdin.workbook_reader import read_workbook
+            from .workbook import assess_workbook
 
-            result = build_report(read_workbook(copy), target, pdf=pdf, source=source)
+            result = build_report(assess_workbook(copy), target, pdf=pdf)
     lines = [f"报告已生成：\n{result.docx_path}"]
     if result.pdf_path:
         lines.append(f"PDF：\n{result.pdf_path}")
@@ -79,7 +81,7 @@ def report_python() -> Path | None:
 
 def _report_in(python: Path, copy: Path, target: Path, pdf: bool):
     """Run ``pe-eval report`` in the report environment and read back its JSON."""
-    from scoring.findings import Finding
+    from scoring import Finding
 
     from .report import ReportResult
 
@@ -105,7 +107,7 @@ def saved_path(fullname: str) -> Path:
 
 def failure_message(exc: Exception) -> str:
     """What the message box says when the export fails."""
-    if isinstance(exc, (MacroError, ValueError, FileExistsError)):  # Chinese messages from the core
+    if isinstance(exc, (ValueError, FileExistsError)):  # UserError (Chinese) and the core's validation messages
         return f"未能生成报告：{exc}"
     if isinstance(exc, PermissionError):
         return f"未能生成报告：没有权限写入文件（{exc.filename or exc}）。请确认文件夹可写、同名文件未在 Word 中打开。"

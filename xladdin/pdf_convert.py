@@ -62,8 +62,8 @@ def docx_to_pdf(
     if pdf_path.exists() and not overwrite:
         raise FileExistsError(f"目标文件已存在，未覆盖：{pdf_path}")
     soffice = find_converter()
-    with tempfile.TemporaryDirectory(prefix="pe-pdf-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="pe-pdf-") as tmp_name:
+        tmp = Path(tmp_name)
         if soffice:
             produced = _convert_soffice(soffice, docx_path, tmp, timeout)
         elif os.name == "nt":
@@ -114,8 +114,8 @@ def _convert_soffice(soffice: str, docx_path: Path, tmp: Path, timeout: float) -
 def _convert_word(docx_path: Path, target: Path) -> Path:
     """Convert with a private Microsoft Word instance via COM (Windows only)."""
     try:
-        import pythoncom
-        import win32com.client
+        import pythoncom  # type: ignore[import-untyped,unused-ignore]  # pywin32, Windows only
+        import win32com.client  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         raise ConverterMissing() from None
     try:

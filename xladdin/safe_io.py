@@ -20,7 +20,7 @@ def available_path(path: Path, companions: tuple[str, ...] = ()) -> Path:
     return candidate
 
 
-def write_new(path: Path, write: Callable[[Path], None], overwrite: bool = False) -> Path:
+def write_new(path: Path, write: Callable[[Path], object], overwrite: bool = False) -> Path:
     """Let ``write`` fill a temp file next to ``path``, then move it into place.
 
     Raises FileExistsError if ``path`` exists and ``overwrite`` is false; the

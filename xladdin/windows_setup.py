@@ -23,17 +23,18 @@ from pathlib import Path
 APP = "pe-eval"
 SUPPORTED_PYTHON = ((3, 10), (3, 13))  # also listed in tools/find_python.cmd
 DOCS_FOLDER = "绩效评价工具"
-XLWINGS_VERSION = "0.37.8"
 XL_MACRO_ENABLED = 52  # xlOpenXMLWorkbookMacroEnabled
 XL_SHEET_VERY_HIDDEN = 2
-BUTTON_SHEET = "汇总"
-BUTTON_CELL = "F2"
 BUTTON_CAPTION = "导出评价报告"
-BUTTON_SUB = "PE_ExportReport"
-UDF_MODULE = "xladdin.udfs"
-BUILDS = (("xundian-2024-template.xlsx", "绩效评价模板（寻甸2024指标体系）.xlsm"),
-          ("mof-2013-template.xlsx", "绩效评价模板（财预2013-53号共性指标）.xlsm"),
-          ("xundian-2024-sample.xlsx", "示例-寻甸县融媒体中心2024.xlsm"))
+# Phase 1 runs this file as a script with the system Python, before xladdin is installed: the
+# facts it shares with the package (UDF module, button, template names) are imported in phase 2 only.
+
+
+def builds() -> list[tuple[str, str]]:
+    """(template in workbook_templates/, name of the .xlsm Excel builds from it)."""
+    from xladdin.build_templates import INSTALLED_NAMES
+
+    return list(INSTALLED_NAMES.items())
 
 
 def say(text: str) -> None:
@@ -125,6 +126,8 @@ def write_user_conf(path: Path, settings: Mapping[str, str], encoding: str) -> b
 
 def workbook_conf(home_expr: str) -> dict[str, str]:
     """Settings for the workbook's hidden xlwings.conf sheet (environment variables are expanded by xlwings)."""
+    from xladdin import UDF_MODULE
+
     return {"UDF Modules": UDF_MODULE, "Interpreter_Win": home_expr + r"\venv\Scripts\pythonw.exe"}
 
 
@@ -184,15 +187,18 @@ def build_workbook(excel, template: Path, target: Path, modules: list[Path], add
             sheet.Cells(row, 1).Value = key
             sheet.Cells(row, 2).Value = value
         sheet.Visible = XL_SHEET_VERY_HIDDEN
-        summary = book.Worksheets(BUTTON_SHEET)
+        from xladdin import BUTTON_SUB
+        from xladdin.workbook import summary as summary_sheet
+
+        summary = book.Worksheets(summary_sheet.NAME)
         protected = summary.ProtectContents
         if protected:
             summary.Unprotect()
-        anchor = summary.Range(BUTTON_CELL)
+        anchor = summary.Range(summary_sheet.BUTTON_CELL)
         button = summary.Buttons().Add(anchor.Left, anchor.Top, 150, 36)
         button.OnAction = BUTTON_SUB
         button.Caption = BUTTON_CAPTION
-        if protected:  # as xladdin.workbook_style.protect: no password, column/row formatting allowed
+        if protected:  # as xladdin.workbook.style.protect: no password, column/row formatting allowed
             summary.Protect(DrawingObjects=False, Contents=True, Scenarios=False,
                             AllowFormattingColumns=True, AllowFormattingRows=True)
         for name, (text, args) in descriptions.items():
@@ -272,13 +278,13 @@ def configure(source: Path, env: Mapping[str, str], excel_factory: Callable[[], 
         excel.DisplayAlerts = False
         excel.Workbooks.Open(str(addin))  # Excel started by automation does not load XLSTART add-ins
         with vba_project_access(registry, excel.Version):
-            for template, name in BUILDS:
+            for template, name in builds():
                 build_workbook(excel, source / "workbook_templates" / template, built_dir / name, modules, addin,
                                workbook_conf(home_expr), udf_descriptions())
                 say(f"已生成：{name}")
     finally:
         excel.Quit()
-    for target, fresh in copy_new([built_dir / name for _, name in BUILDS], documents() / DOCS_FOLDER):
+    for target, fresh in copy_new([built_dir / name for _, name in builds()], documents() / DOCS_FOLDER):
         say(f"{'已复制到' if fresh else '已存在，未覆盖'}：{target}")
     say("安装完成。打开「文档\\绩效评价工具」中的工作簿，启用宏后即可使用。")
     return 0

@@ -5,9 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.evaluate import Scorecard
-from scoring.numbers import HUNDRED, fmt2, fmt_points
-from scoring.ruleset import Ruleset
+from scoring import HUNDRED, Ruleset, Scorecard, fmt2, fmt_points
 
 _NUMERALS = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^[{_NUMERALS}]+、")
@@ -78,8 +76,8 @@ def indicator_analysis(rs: Ruleset, card: Scorecard) -> list[Line]:
                 f"分值{fmt_points(group.weight)}分，得分{fmt2(score)}分，得分率{_rate(score, group.weight)}。",
             )
         )
-        for j, sub in enumerate(rs.children(group.code), start=1):
-            children = [results[c.code] for c in rs.children(sub.code)]
+        for j, sub in enumerate(rs.subgroups(group.code), start=1):
+            children = [results[c.code] for c in rs.indicators_of(sub.code)]
             notes = []
             for r in children:
                 if r.score is None:

@@ -11,12 +11,10 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
 
-from scoring.evaluate import Scorecard, check_evaluation, score_evaluation
-from scoring.findings import Finding, most_severe_first
-from scoring.model import Evaluation
-from scoring.narrative import FUNDS_TEMPLATE, NARRATIVE_SECTIONS, fill, is_known, placeholder_values
-from scoring.numbers import fmt2, fmt_points
-from scoring.ruleset import Ruleset, load_ruleset
+from scoring import (
+    FUNDS_TEMPLATE, NARRATIVE_SECTIONS, Assessment, Evaluation, Finding, Ruleset, Scorecard, fill, fmt2, fmt_points,
+    is_known, most_severe_first, placeholder_values,
+)
 
 from ..pdf_convert import ConverterMissing, docx_to_pdf
 from ..safe_io import available_path, write_new
@@ -32,7 +30,7 @@ CHAPTER_KEYS = ("goals", "approach", "conclusion", "experience", "problems", "su
 
 @dataclass(frozen=True)
 class ReportResult:
-    """Where the report went; ``findings`` (errors first) include check_evaluation's and the PDF's."""
+    """Where the report went; ``findings`` (errors first): the assessment's, the report's and the PDF's."""
 
     docx_path: Path
     pdf_path: Path | None
@@ -177,11 +175,12 @@ def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Score
         f"评价结果为“{card.grade}”。以下为{len(rs.indicators)}项三级指标的评价底稿。"
     )
     results = {r.code: r for r in card.indicators}
-    groups = {g.code: g for g in (*rs.level1, *rs.level2)}
+    level1 = {g.code: g for g in rs.level1}
+    level2 = {g.code: g for g in rs.level2}
     for ind in rs.indicators:
-        sub = groups[ind.parent]
+        sub = level2[ind.parent]
         tables.workpaper(writer, ind, results[ind.code], evaluation.entry(ind.code),
-                         (groups[sub.parent], sub), project, evaluator)
+                         (level1[sub.parent or ""], sub), project, evaluator)
 
 
 def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | None = None) -> Path:
@@ -191,34 +190,31 @@ def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | Non
 
 
 def build_report(
-    evaluation: Evaluation,
+    assessment: Assessment,
     out_path: Path | None = None,
     *,
     pdf: bool = False,
     fonts: ReportFonts = ReportFonts(),
-    source: Path | None = None,
     overwrite: bool = False,
-    ruleset: Ruleset | None = None,
 ) -> ReportResult:
-    """Write the report (and its PDF when ``pdf``); findings include check_evaluation's.
+    """Write the report (and its PDF when ``pdf``); findings are the assessment's plus the report's own.
 
-    Without ``out_path`` the report goes next to ``source`` (the workbook or JSON file),
+    Without ``out_path`` the report goes next to the assessment's source file (workbook or JSON),
     else into the current folder, under a name that is free. An explicit ``out_path``
     that exists raises FileExistsError unless ``overwrite``.
     """
-    rs = ruleset or load_ruleset(evaluation.ruleset)
+    evaluation, rs, card = assessment.evaluation, assessment.ruleset, assessment.scorecard
     if out_path is None:
         stand_in = Path.cwd() / f"{evaluation.info.unit_name}{evaluation.info.year}年度"
-        target = default_report_path(source or stand_in, pdf=pdf)
+        target = default_report_path(Path(assessment.source) if assessment.source else stand_in, pdf=pdf)
     else:
         target = Path(out_path)
         taken = [p for p in (target, target.with_suffix(".pdf") if pdf else None) if p and p.exists()]
         if taken and not overwrite:
             raise FileExistsError(f"文件已存在，未覆盖：{taken[0]}（如需覆盖请使用 --force）")
-    card = score_evaluation(evaluation, rs)
     doc, findings = render(evaluation, rs, card, fonts)
     write_new(target, lambda temp: doc.save(str(temp)), overwrite)
-    findings = check_evaluation(evaluation, rs) + findings
+    findings = [*assessment.findings, *findings]
     pdf_path = None
     if pdf:
         pdf_path, problem = _convert(target, overwrite)

@@ -4,11 +4,9 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
+from typing import Any
 
-from scoring.model import ProgressPoint
-from scoring.numbers import HUNDRED, fmt2, fmt_points
-from scoring.evaluate import Scorecard
-from scoring.ruleset import Ruleset
+from scoring import HUNDRED, ProgressPoint, Ruleset, Scorecard, fmt2, fmt_points
 
 CJK_FONTS = (
     "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "WenQuanYi Zen Hei",
@@ -34,7 +32,7 @@ def _render(draw: Callable, width_cm: float, height_cm: float) -> bytes:
 
     font = cjk_font()
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    rc = {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False, "font.size": 10}
+    rc: Any = {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False, "font.size": 10}
     with matplotlib.rc_context(rc):
         figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=200)
         FigureCanvasAgg(figure)

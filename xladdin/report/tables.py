@@ -7,13 +7,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt
 
-from scoring.accounts import COLUMNS, ROWS, Accounts
-from scoring.evaluate import Scorecard
-from scoring.indicator_score import IndicatorScore
-from scoring.model import IndicatorEntry
-from scoring.numbers import fmt2, fmt_money, fmt_points
-from scoring.ruleset import Group, Indicator, Ruleset
-from scoring.survey import Survey
+from scoring import (
+    COLUMNS, PRINTED_LINES, ROWS, Accounts, Group, Indicator, IndicatorEntry, IndicatorScore, Ruleset, Scorecard,
+    Survey, fmt2, fmt_money, fmt_points, printed_line,
+)
 
 from .layout import TABLE_SIZE, element
 from .writer import Writer
@@ -89,11 +86,11 @@ def indicator_table(writer: Writer, rs: Ruleset, card: Scorecard) -> None:
     _row(writer, table, ("一级指标", "二级指标", "三级指标", "指标分值", "得分", "指标解释", "指标评分细则", "数据来源"),
          "CCCCCCCC", header=True)
     for group in rs.level1:
-        subs = rs.children(group.code)
-        group_rows = sum(len(rs.children(sub.code)) for sub in subs)
+        subs = rs.subgroups(group.code)
+        group_rows = sum(len(rs.indicators_of(sub.code)) for sub in subs)
         first_in_group = True
         for sub in subs:
-            items = rs.children(sub.code)
+            items = rs.indicators_of(sub.code)
             for n, ind in enumerate(items):
                 merged = {}
                 if group_rows > 1:
@@ -169,8 +166,10 @@ def _amounts(accounts: Accounts, number: int) -> list[str]:
     return out
 
 
-def _side(accounts: Accounts, number: int) -> list[str]:
-    """Name, 行次 and three amounts; a 行次 the form leaves blank shows only its number."""
+def _side(accounts: Accounts, number: int | None) -> list[str]:
+    """Name, 行次 and three amounts; a 行次 the form leaves blank shows only its number; None: five blanks."""
+    if number is None:
+        return [""] * 5
     if number not in ROWS:
         return ["", str(number), "", "", ""]
     row = ROWS[number]
@@ -192,9 +191,8 @@ def accounts_table(writer: Writer, accounts: Accounts) -> None:
     _row(writer, table, (
         "栏次", "", "1", "2", "3", "栏次", "", "4", "5", "6", "栏次", "", "7", "8", "9",
     ), "C" * 15, header=True, size=size)
-    for line in range(26):
-        values = _side(accounts, 1 + line) + _side(accounts, 32 + line) + _side(accounts, 58 + line)
-        _row(writer, table, values, aligns, size=size)
-    for income, spending in ((27, 84), (28, 85), (29, 86), (30, 87), (31, 88)):
-        _row(writer, table, _side(accounts, income) + _side(accounts, spending) + [""] * 5, aligns, size=size,
-             spans={10: 5})
+    for line in range(1, PRINTED_LINES + 1):
+        numbers = printed_line(line)
+        values = [cell for number in numbers.values() for cell in _side(accounts, number)]
+        spans = {10: 5} if numbers["nature"] is None else None
+        _row(writer, table, values, aligns, size=size, spans=spans)

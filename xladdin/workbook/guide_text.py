@@ -1,10 +1,10 @@
 """Text of the 说明 sheet: what the workbook is, how to fill it, colours, input conventions."""
 from __future__ import annotations
 
-from scoring import narrative
-from scoring.ruleset import Ruleset
+from scoring import PLACEHOLDERS, Ruleset
 
-from .workbook_layout import LAYOUT_VERSION
+from .. import UDF_MODULE
+from .sheet import LAYOUT_VERSION
 
 Section = tuple[str, list[str]]
 
@@ -44,7 +44,7 @@ def guide_sections(rs: Ruleset) -> list[Section]:
         ]),
         ("五、在 Excel 中实时计算", [
             "公式中的 PE_ 函数由 Python 计算（xlwings 加载项）。首次使用：按 README 安装 pe-eval 及其 Excel 组件（xlwings），运行 xlwings addin install；",
-            "在 xlwings 选项卡的 UDF Modules 填写 xladdin.udfs，点击 Import Functions，然后另存为 .xlsm 并按 Ctrl+Alt+F9 全部重算。",
+            f"在 xlwings 选项卡的 UDF Modules 填写 {UDF_MODULE}，点击 Import Functions，然后另存为 .xlsm 并按 Ctrl+Alt+F9 全部重算。",
             "未导入函数时得分格显示 #NAME?，这不影响数据；WPS、LibreOffice 不支持 xlwings，请用下面的命令行。",
         ]),
         ("六、不用 Excel 计算（命令行）", [
@@ -59,9 +59,8 @@ def guide_sections(rs: Ruleset) -> list[Section]:
             "PE_CHECK(勾稽代码,左边,右边各项…)：决算勾稽检查，相符显示 ✓，不符显示差额（左边−右边）。",
         ]),
     ]
-    placeholders = getattr(narrative, "PLACEHOLDERS", None)
-    if placeholders:
+    if PLACEHOLDERS:
         lines = ["报告工作表的文字中可写入以下占位符，生成报告时替换为工作簿中的数据："]
-        lines += [f"{{{name}}}：{text}" for name, text in placeholders.items()]
+        lines += [f"{{{name}}}：{text}" for name, text in PLACEHOLDERS.items()]
         sections.append(("八、报告占位符", lines))
     return sections

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from typing import Literal
+
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+ValidationKind = Literal["whole", "decimal", "list", "textLength"]
+Operator = Literal["between", "equal", "greaterThanOrEqual"]
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 COMPUTED_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -114,16 +120,21 @@ def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = ws.sheet_properties.pageSetUpPr or PageSetupProperties()
+    setup.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = setup
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     if title_rows:
         ws.print_title_rows = title_rows
 
 
-def validation(ws: Worksheet, kind: str, prompt: str, error: str, formula1: str | None = None,
-               formula2: str | None = None, operator: str | None = None) -> DataValidation:
-    """A data validation with a Chinese input prompt and error message (both ≤ 255 characters)."""
+def validation(ws: Worksheet, kind: ValidationKind | None, prompt: str, error: str, formula1: str | None = None,
+               formula2: str | None = None, operator: Operator | None = None) -> DataValidation:
+    """A data validation with a Chinese input prompt and error message (both ≤ 255 characters).
+
+    ``kind`` None accepts any value and only shows the prompt.
+    """
     dv = DataValidation(
         type=kind, formula1=formula1, formula2=formula2, operator=operator, allow_blank=True,
         showInputMessage=True, showErrorMessage=True, promptTitle="填写说明", prompt=prompt[:255],

@@ -1,0 +1,13 @@
+"""The one base for errors a user sees; every message is Chinese and says what to fix.
+
+    UserError
+    ├── EvidenceError      a cell value that cannot be read (scoring.evidence)
+    ├── RulesetError       a ruleset that cannot be used (scoring.ruleset)
+    ├── EvaluationError    an evaluation file that cannot be used (scoring.model)
+    └── (adapters)         WorkbookError, CliError, MacroError in xladdin
+"""
+from __future__ import annotations
+
+
+class UserError(ValueError):
+    """An error whose message is meant for the user, in Chinese."""

@@ -1,0 +1,120 @@
+"""One assessment pass: each command opens a workbook once, scores once, and uses the ruleset it was given."""
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import scoring.assessment
+import xladdin.workbook.file
+from scoring import Assessment, assess, load_ruleset, sample_evaluation
+from xladdin import build_templates
+from xladdin.cli import main
+from xladdin.workbook import info as info_sheet
+
+SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
+DOC = Path(__file__).resolve().parents[1] / "docs" / "ruleset-format.md"
+
+
+@pytest.fixture
+def example_toml(tmp_path):
+    """The complete example of docs/ruleset-format.md, saved as a user would."""
+    path = tmp_path / "ex.toml"
+    path.write_text(re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[-1], encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def counts(monkeypatch):
+    """How often a file is guarded, parsed, and an evaluation scored."""
+    seen = {"guard": 0, "parse": 0, "score": 0}
+
+    def counting(name, module, attr):
+        original = getattr(module, attr)
+
+        def wrapper(*args, **kwargs):
+            seen[name] += 1
+            return original(*args, **kwargs)
+        monkeypatch.setattr(module, attr, wrapper)
+
+    counting("guard", xladdin.workbook.file, "guard")
+    counting("parse", xladdin.workbook.file, "_parse_sheets")
+    counting("score", scoring.assessment, "score_evaluation")
+    return seen
+
+
+def test_check_opens_the_workbook_once_and_scores_once(counts, capsys):
+    assert main(["check", str(SAMPLE)]) == 0
+    assert counts == {"guard": 1, "parse": 1, "score": 1}
+
+
+def test_report_opens_the_workbook_once_and_scores_once(tmp_path, counts, capsys):
+    assert main(["report", str(SAMPLE), "-o", str(tmp_path / "r.docx")]) == 0
+    assert counts == {"guard": 1, "parse": 1, "score": 1}
+
+
+def test_batch_opens_each_workbook_once_and_scores_each_once(tmp_path, counts, capsys):
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        shutil.copy(SAMPLE, tmp_path / name)
+    assert main(["batch", str(tmp_path)]) == 0
+    assert counts == {"guard": 3, "parse": 3, "score": 3}
+    assert capsys.readouterr().out.count("93.56") == 3
+
+
+def test_score_with_a_user_ruleset_prints_its_own_names(tmp_path, example_toml, seed, capsys):
+    data = tmp_path / "sample.json"
+    data.write_text(seed.model_dump_json(), encoding="utf-8")
+    assert main(["score", str(data), "--ruleset", str(example_toml)]) == 0
+    out = capsys.readouterr().out
+    assert "规则集：示例指标体系" in out and "A1 预算管理" in out and "项目支出预算执行率" in out
+    assert "寻甸" not in out.splitlines()[0].split("规则集")[1]
+    assert main(["score", str(data), "--ruleset", str(example_toml), "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["ruleset"] == "example" and [i["code"] for i in card["indicators"]] == ["A11", "A12", "A13"]
+    a11 = card["indicators"][0]
+    assert a11["name"] == "项目支出预算执行率" and a11["score"] is None  # the sample's A11 input was typed for a checklist
+
+
+def test_a_user_ruleset_keeping_a_shipped_id_is_used_as_given(tmp_path, example_toml, seed, capsys):
+    copy = tmp_path / "copy.toml"
+    copy.write_text(example_toml.read_text(encoding="utf-8").replace('id = "example"', 'id = "xundian-2024"'),
+                    encoding="utf-8")
+    data = tmp_path / "sample.json"
+    data.write_text(seed.model_dump_json(), encoding="utf-8")
+    assert main(["score", str(data), "--ruleset", str(copy)]) == 0
+    assert "规则集：示例指标体系" in capsys.readouterr().out
+
+
+def test_a_workbook_built_from_a_user_ruleset_scores_with_it(tmp_path, example_toml, capsys):
+    out = tmp_path / "example.xlsx"
+    assert main(["new", "--ruleset", str(example_toml), str(out)]) == 0
+    wb = load_workbook(out)
+    wb[info_sheet.NAME][info_sheet.cell("unit_name")] = "某县某局"
+    wb[info_sheet.NAME][info_sheet.cell("year")] = 2025
+    wb.save(out)
+    capsys.readouterr()
+    assert main(["score", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("某县某局 2025年度") and "规则集：示例指标体系" in text and "资金使用合规性" in text
+    assert main(["score", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ruleset"] == "example"
+
+
+def test_assessment_is_one_immutable_result(seed, xundian):
+    assessment = assess(seed, xundian, source="seed.json")
+    assert isinstance(assessment, Assessment) and assessment.scorecard.total == Decimal("93.56")
+    assert assessment.ruleset is xundian and assessment.evaluation is seed
+    with pytest.raises(AttributeError):
+        assessment.findings = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        assessment.provenance["x"] = "y"  # type: ignore[index]
+    more = assessment.with_findings([])
+    assert more.findings == assessment.findings and more is not assessment
+
+
+def test_a_ruleset_is_resolved_once_per_process():
+    assert load_ruleset("xundian-2024") is load_ruleset("xundian-2024")
+    assert sample_evaluation().ruleset == "xundian-2024"

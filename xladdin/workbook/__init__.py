@@ -1,0 +1,162 @@
+"""The evaluation workbook: one module per sheet; build, read and check are loops over ``SHEETS``.
+
+    build_workbook(rs, evaluation)  → an openpyxl Workbook (the blank template when evaluation is None)
+    assess_workbook(path)           → the Assessment of a workbook file, opened and scored once
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+from pydantic import ValidationError
+
+from scoring import (
+    Assessment, Evaluation, EvidenceError, Finding, Ruleset, assess, chinese_errors, parse_number, round2,
+)
+
+from . import accounts, guide, indicators, info, report, summary, survey
+from . import style as S
+from .file import WorkbookError, WorkbookFile
+from .sheet import BuildJob, Expected, Reading, SheetModule, absolute
+
+SHEETS: tuple[SheetModule, ...] = (guide, info, accounts, indicators, survey, summary, report)
+SHEET_NAMES = tuple(sheet.NAME for sheet in SHEETS)
+
+__all__ = ["SHEETS", "SHEET_NAMES", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
+           "expected_cells", "open_workbook", "read_evaluation", "saved_results", "workbook_findings"]
+
+
+def build_workbook(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_ref: str | None = None) -> Workbook:
+    """The whole workbook; ``evaluation`` None gives the blank template.
+
+    ``ruleset_ref`` is what the 规则集 cell holds (default the ruleset's id; a .toml path for a custom one).
+    """
+    job = BuildJob(rs, evaluation, ruleset_ref or rs.id)
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])
+    for sheet in SHEETS:
+        sheet.build(wb.create_sheet(sheet.NAME), job)
+    for sheet in SHEETS:
+        for name, cell in sheet.defined_names(rs).items():
+            wb.defined_names[name] = DefinedName(name, attr_text=absolute(sheet.NAME, cell))
+    for ws in wb.worksheets:
+        S.protect(ws)
+    return wb
+
+
+def open_workbook(path: Path | str, ruleset: Ruleset | None = None) -> WorkbookFile:
+    """Guard, parse and resolve the ruleset of a workbook file, once."""
+    return WorkbookFile(Path(path), SHEET_NAMES, ruleset)
+
+
+def read_evaluation(book: WorkbookFile) -> tuple[Evaluation, dict[str, str]]:
+    """The evaluation the workbook holds (inputs only; results come from the core) and where each input was."""
+    reading = Reading()
+    for sheet in SHEETS:
+        sheet.read(book, reading)
+    try:
+        return Evaluation.model_validate(reading.fields), reading.provenance
+    except ValidationError as exc:
+        lines = "\n".join(f"- {line}" for line in chinese_errors(exc, {}))
+        raise WorkbookError(f"「{book.path.name}」中的数据有误：\n{lines}") from None
+
+
+def assess_workbook(path: Path | str, ruleset: Ruleset | None = None) -> Assessment:
+    """Open once, read once, score and check once — the workbook's own findings included."""
+    book = open_workbook(path, ruleset)
+    evaluation, provenance = read_evaluation(book)
+    assessment = assess(evaluation, book.ruleset, source=str(book.path), provenance=provenance)
+    return assessment.with_findings(workbook_findings(book, assessment))
+
+
+# ── the workbook's own findings: edited formulas, and results Excel saved that differ from the core ──
+_PREFIX = re.compile(r"(_xludf\.|\[\d+\]!|'[^']*'!)(?=PE_)", re.IGNORECASE)
+
+
+def _norm(formula: str) -> str:
+    return _PREFIX.sub("", formula.replace(" ", "")).upper()
+
+
+def saved_results(book: WorkbookFile) -> dict[str, object]:
+    """``{"指标体系!M4": 2.0, …}``: what Excel last saved in the PE_ cells and the 总分 cell.
+
+    Empty when the file was never calculated by Excel (e.g. written by openpyxl).
+    """
+    total = f"{summary.NAME}!D{summary.layout(book.ruleset).total_row}"
+    found = {}
+    for title, sheet in book.sheets.items():
+        for ref, cell in sheet.cells.items():
+            place = f"{title}!{ref}"
+            if cell.formula is not None and cell.value is not None and ("PE_" in cell.formula.upper() or place == total):
+                found[place] = cell.value
+    return found
+
+
+def _same(saved: object, expected: float | str) -> bool:
+    if isinstance(expected, float):
+        try:
+            number = parse_number(saved) if not isinstance(saved, str) else None
+        except EvidenceError:
+            return False
+        return number is not None and round2(number) == round2(Decimal(repr(expected)))
+    return str(saved).strip() == expected
+
+
+def _show(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def expected_cells(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+    """Every formula cell whose text and result the core vouches for, sheet by sheet."""
+    return [item for sheet in SHEETS for item in sheet.expected(book, assessment)]
+
+
+def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Finding]:
+    """Changed formulas (warning) and saved results that differ from the core (error)."""
+    saved = saved_results(book)
+    findings: list[Finding] = []
+    not_calculated = []
+    for item in expected_cells(book, assessment):
+        sheet_name, ref = item.place.split("!")
+        cell = book.sheets[sheet_name].cell(ref)
+        if item.formula is not None:
+            findings += _formula_finding(item, cell.formula if cell.formula is not None else cell.value,
+                                         cell.formula is not None)
+        if item.value is None or item.place not in saved:
+            continue
+        value = saved[item.place]
+        if isinstance(value, str) and value.startswith("#"):
+            not_calculated.append(item.place)
+        elif not _same(value, item.value):
+            findings.append(Finding(
+                severity="error", code="WB-CACHED", where=item.place,
+                message=f"{item.what}：Excel 保存的结果为「{_show(value)}」，核心计算为「{_show(item.value)}」"
+                        "（可能未重新计算、公式或加载项版本不同）",
+            ))
+    if not_calculated:
+        findings.append(Finding(
+            severity="info", code="WB-NOT-CALCULATED", where="、".join(not_calculated[:5]) + ("等" if len(not_calculated) > 5 else ""),
+            message=f"{len(not_calculated)}个 PE_ 单元格在 Excel 中显示错误值（如 #NAME?）：请在 xlwings 加载项中导入函数后重算",
+        ))
+    if not saved:
+        findings.append(Finding(severity="info", code="WB-NO-CACHE", where=book.path.name,
+                                message="工作簿未经 Excel 计算保存，未核对单元格中的计算结果（得分已由核心直接计算）"))
+    return findings
+
+
+def _formula_finding(item: Expected, actual: object, is_formula: bool) -> list[Finding]:
+    if is_formula and item.formula is not None and _norm(str(actual)) == _norm(item.formula):
+        return []
+    if not is_formula and item.value is None:
+        return [Finding(
+            severity="warning", code="WB-BINDING", where=item.place,
+            message=f"{item.what}应为公式 {item.formula}，现为直接填写的「{actual if actual is not None else ''}」；"
+                    "计分采用所填数值，改动源数据不会再更新该指标",
+        )]
+    return [Finding(
+        severity="warning", code="WB-FORMULA", where=item.place,
+        message=f"{item.what}的公式应为 {item.formula}，实际为「{actual if actual is not None else ''}」；Excel 中显示的结果可能与核心计算不同",
+    )]

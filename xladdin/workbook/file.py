@@ -1,0 +1,223 @@
+"""Open an evaluation workbook once: guard it, parse every sheet in one pass, resolve its ruleset.
+
+Each cell keeps both what was typed (or the formula) and the value Excel last saved, so
+reading inputs and comparing Excel's results need no second load. Hostile files (too
+large, zip bombs, XML entity bombs, not a workbook at all) get a clear Chinese ``WorkbookError``.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from scoring import EvidenceError, Ruleset, RulesetError, UserError, is_network_path, load_ruleset
+
+from .sheet import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
+
+MAX_FILE_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 200_000_000
+MAX_MEMBERS = 2_000
+MAX_RATIO = 200
+MAX_ROWS = 2_000  # far beyond any layout; bounds the work a hostile sheet can cause
+MAX_COLUMNS = 26
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_NAME_TARGET = re.compile(r"'?([^'!]+)'?!\$?([A-Z]{1,3})\$?(\d+)")
+T = TypeVar("T")
+
+
+class WorkbookError(UserError):
+    """A workbook that cannot be read; the message is Chinese and names what is wrong."""
+
+
+def guard(path: Path) -> None:
+    """Refuse what is not a reasonably sized .xlsx/.xlsm before any parser touches it."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        raise WorkbookError(f"无法读取「{path}」：{exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(f"「{path}」过大（{size}字节），评价工作簿不应超过{MAX_FILE_BYTES}字节")
+    if head == _OLE_MAGIC:
+        raise WorkbookError(f"「{path}」是旧版 .xls 或设置了打开密码的工作簿：请在 Excel 中取消密码并另存为 .xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise WorkbookError(f"「{path}」不是 Excel 工作簿（.xlsx/.xlsm）") from None
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise WorkbookError(f"「{path}」解压后过大，不像评价工作簿（疑似压缩炸弹），已拒绝读取")
+    if any(m.file_size > 1_000_000 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members):
+        raise WorkbookError(f"「{path}」压缩比异常（疑似压缩炸弹），已拒绝读取")
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise WorkbookError(f"「{path}」不是 Excel 工作簿（缺少 xl/workbook.xml）")
+    _refuse_dtds(path, members)
+
+
+def _refuse_dtds(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """No OOXML part has a DTD; refuse entity declarations (XML bombs) before any parser expands them.
+
+    openpyxl parses worksheets with the standard library's iterparse, so this check is ours.
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            if not member.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(member) as part:
+                try:
+                    next(iterparse(part, events=("start",), forbid_dtd=True), None)
+                except DefusedXmlException:
+                    raise WorkbookError(f"「{path}」的 {member.filename} 含有 DTD 或实体声明（可能是 XML 炸弹），已拒绝读取") from None
+                except ParseError:
+                    raise WorkbookError(f"「{path}」已损坏：{member.filename} 不是有效的 XML") from None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """``value``: what was typed, or for a formula what Excel last saved (None if never calculated)."""
+
+    value: object
+    formula: str | None = None
+
+
+_BLANK = Cell(None)
+
+
+class SheetCells:
+    """A worksheet's non-empty cells by address (``"B3"``)."""
+
+    def __init__(self, cells: dict[str, Cell]):
+        self.cells = cells
+
+    def cell(self, ref: str) -> Cell:
+        return self.cells.get(ref, _BLANK)
+
+    def value(self, ref: str) -> object:
+        return self.cell(ref).value
+
+    def formula(self, ref: str) -> str | None:
+        return self.cell(ref).formula
+
+
+def _parse_sheets(path: Path) -> tuple[dict[str, SheetCells], dict[str, str]]:
+    """Every sheet's cells (typed value, formula and saved value at once) and the defined names.
+
+    One read-only openpyxl load; each sheet's XML is parsed once by openpyxl's own parser,
+    extended to keep the formula beside the cached value (openpyxl offers one or the other).
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:
+        raise WorkbookError("读取工作簿需要 defusedxml（防御 XML 实体攻击）：请安装 defusedxml，并不要设置 OPENPYXL_DEFUSEDXML=False")
+
+    class BothParser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)  # data_only: the saved value
+            cell["formula"] = self.parse_formula(element) if element.find(FORMULA_TAG) is not None else None
+            return cell
+
+    try:
+        # Any: the private members below (the read-only sheet's XML source and shared strings, the
+        # workbook's date formats) are what openpyxl's own read-only iterator passes to this parser.
+        wb: Any = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            sheets = {}
+            for ws in wb.worksheets:
+                found: dict[str, Cell] = {}
+                with ws._get_source() as src:
+                    parser = BothParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+                    for row_number, row in parser.parse():
+                        if row_number > MAX_ROWS:
+                            break
+                        for item in row:
+                            if item["column"] <= MAX_COLUMNS and (item["value"] is not None or item["formula"]):
+                                ref = f"{get_column_letter(item['column'])}{row_number}"
+                                found[ref] = Cell(item["value"], item["formula"])
+                sheets[ws.title] = SheetCells(found)
+            names = {name: defined.attr_text for name, defined in wb.defined_names.items()}
+        finally:
+            wb.close()
+    except WorkbookError:
+        raise
+    except Exception as exc:  # openpyxl/defusedxml raise many kinds for malformed or hostile files
+        raise WorkbookError(f"无法读取工作簿「{path}」：文件已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
+    return sheets, names
+
+
+class WorkbookFile:
+    """One opened evaluation workbook: its cells, defined names and ruleset (resolved once)."""
+
+    def __init__(self, path: Path, sheet_names: tuple[str, ...], ruleset: Ruleset | None = None):
+        guard(path)
+        self.path = path
+        self.sheets, self.names = _parse_sheets(path)
+        missing = [name for name in sheet_names if name not in self.sheets]
+        if missing:
+            raise WorkbookError(
+                f"「{path.name}」缺少工作表「{'」「'.join(missing)}」：评价工作簿应有 {'、'.join(sheet_names)}（可用 pe-eval new 生成）"
+            )
+        version = self.named(NAME_LAYOUT)
+        if version != LAYOUT_VERSION:
+            raise WorkbookError(
+                f"「{path.name}」的工作簿版式为「{version}」，本程序只能读取第{LAYOUT_VERSION}版：请用 pe-eval new 生成新工作簿后转录数据"
+            )
+        self.ruleset_ref = str(self.named(NAME_RULESET) or "").strip()
+        self.ruleset = self._resolve(ruleset)
+
+    def _resolve(self, given: Ruleset | None) -> Ruleset:
+        """The ruleset the workbook was built with; one passed in must be that ruleset (same id)."""
+        ref = self.ruleset_ref
+        if given is not None:
+            if not ref.lower().endswith(".toml") and given.id != ref:
+                raise WorkbookError(
+                    f"「{self.path.name}」按规则集「{ref}」生成，不能改用规则集「{given.id}」计分：指标代码相同的输入会被套用到不同的指标。"
+                    "请去掉 --ruleset，或用 pe-eval new 按新规则集生成工作簿后转录数据"
+                )
+            return given
+        if ref.lower().endswith(".toml") and (is_network_path(ref) or not Path(ref).is_file()):
+            raise WorkbookError(f"工作簿使用的规则集文件「{ref}」不存在、不是本机的普通文件，或位于网络路径上")
+        try:
+            return load_ruleset(ref)
+        except RulesetError as exc:
+            raise WorkbookError(f"工作簿使用的规则集「{ref}」无法使用：{'；'.join(exc.problems)}") from None
+
+    def named(self, name: str) -> object:
+        """The value of the cell a defined name points at."""
+        match = _NAME_TARGET.fullmatch(self.names.get(name, ""))
+        if not match or match.group(1) not in self.sheets:
+            raise WorkbookError(f"「{self.path.name}」不是本工具生成的评价工作簿（缺少定义名称「{name}」）")
+        sheet, column, row = match.groups()
+        return self.sheets[sheet].value(f"{column}{row}")
+
+    def raw(self, sheet: str, ref: str) -> object:
+        """The cell as typed; for a formula, the value Excel saved (error if there is none)."""
+        cell = self.sheets[sheet].cell(ref)
+        if cell.formula is not None and cell.value is None:
+            raise WorkbookError(
+                f"{sheet}!{ref} 是公式，但文件里没有 Excel 保存的计算结果：请直接填写数值，或在 Excel 中重算并保存后再读取"
+            )
+        return cell.value
+
+    def parse(self, sheet: str, ref: str, what: str, parser: Callable[..., T], *args: object) -> T:
+        try:
+            return parser(self.raw(sheet, ref), what, *args)
+        except EvidenceError as exc:
+            raise WorkbookError(f"{sheet}!{ref}（{what}）：{exc}") from None
+
+    def text(self, sheet: str, ref: str) -> str:
+        value = self.raw(sheet, ref)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()

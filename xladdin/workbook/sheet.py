@@ -1,0 +1,77 @@
+"""What every sheet module shares: the layout version, defined names, and the sheet contract.
+
+Each sheet of the evaluation workbook is one module (``guide``, ``info``, ``accounts``,
+``indicators``, ``survey``, ``summary``, ``report``) that owns its addresses and implements
+``SheetModule``; ``xladdin.workbook`` runs build, read and check as loops over them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from scoring import Assessment, Evaluation, Ruleset
+
+    from .file import WorkbookFile
+
+LAYOUT_VERSION = 1  # bump whenever a cell moves: the reader refuses workbooks of another version
+NAME_RULESET = "规则集"
+NAME_LAYOUT = "版式版本"
+OVERRIDDEN = "人工评定"
+MISSING_PREFIX = "缺少输入"
+
+
+def absolute(sheet: str, cell: str) -> str:
+    """``决算!$E$32`` for defined names."""
+    letters = cell.rstrip("0123456789")
+    return f"{sheet}!${letters}${cell[len(letters):]}"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A formula cell the core vouches for: its formula text and/or the value it must show."""
+
+    place: str  # 指标体系!M4
+    what: str
+    formula: str | None  # None: only the value is compared
+    value: float | str | None  # None: only the formula is compared
+
+
+@dataclass(frozen=True)
+class BuildJob:
+    """What a workbook is built from; ``evaluation`` None gives the blank template.
+
+    ``ruleset_ref`` is what the 规则集 cell holds: the ruleset's id, or a .toml path for a custom one.
+    """
+
+    rs: Ruleset
+    evaluation: Evaluation | None
+    ruleset_ref: str
+
+
+@dataclass
+class Reading:
+    """What the sheets read so far: ``Evaluation`` fields, and where each input came from."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+class SheetModule(Protocol):
+    """One worksheet: it writes, reads and checks itself."""
+
+    NAME: str
+
+    def build(self, ws: Worksheet, job: BuildJob) -> None:
+        """Write the sheet."""
+
+    def defined_names(self, rs: Ruleset) -> dict[str, str]:
+        """Defined names this sheet owns: name → cell on this sheet."""
+
+    def read(self, book: WorkbookFile, reading: Reading) -> None:
+        """Add this sheet's inputs to ``reading`` (raises WorkbookError for a cell it cannot read)."""
+
+    def expected(self, book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+        """The formula cells whose text and result the core can vouch for."""

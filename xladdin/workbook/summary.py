@@ -1,0 +1,156 @@
+"""汇总: subtotals, total and grade, and the live list of every check; holds the report button."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring import COLUMN_NAMES, Assessment, Ruleset
+
+from . import accounts, indicators, info, survey
+from . import style as S
+from .file import WorkbookFile
+from .sheet import MISSING_PREFIX, NAME_RULESET, OVERRIDDEN, BuildJob, Expected, Reading
+
+NAME = "汇总"
+BUTTON_CELL = "F2"  # left free for the 导出评价报告 button the Windows installer adds
+NAME_TOTAL = "总分"
+NAME_GRADE = "等级"
+HEADER_ROW = 6
+
+
+@dataclass(frozen=True)
+class Layout:
+    group_rows: dict[str, int]  # 一级/二级 code → row
+    total_row: int
+    grade_row: int
+    incomplete_row: int
+    overridden_row: int
+    survey_row: int
+    failures_row: int
+    missing_row: int
+    findings_header_row: int
+
+    @property
+    def findings_first_row(self) -> int:
+        return self.findings_header_row + 1
+
+
+def layout(rs: Ruleset) -> Layout:
+    group_rows: dict[str, int] = {}
+    row = HEADER_ROW + 1
+    for l1 in rs.level1:
+        group_rows[l1.code] = row
+        row += 1
+        for l2 in rs.subgroups(l1.code):
+            group_rows[l2.code] = row
+            row += 1
+    return Layout(group_rows, row, row + 1, row + 2, row + 3, row + 4, row + 6, row + 7, row + 9)
+
+
+def grade_formula(rs: Ruleset) -> str:
+    return f"=PE_GRADE(D{layout(rs).total_row},{NAME_RULESET})"
+
+
+# ── build ─────────────────────────────────────────────────
+def build(ws: Worksheet, job: BuildJob) -> None:
+    rs = job.rs
+    lay = layout(rs)
+    S.title(ws, "A1", "评价结果汇总", "D1")
+    for row, label, field in ((2, "被评价单位", "unit_name"), (3, "评价年度", "year")):
+        S.label_cell(ws, f"A{row}", label, bold=True)
+        ref = f"{info.NAME}!{info.cell(field)}"
+        S.computed_cell(ws, f"B{row}", f'=IF({ref}="","",{ref})')
+    S.label_cell(ws, "A4", "规则集", bold=True)
+    S.computed_cell(ws, "B4", f"={NAME_RULESET}")
+    S.header_row(ws, HEADER_ROW, [("A", "代码"), ("B", "指标"), ("C", "分值"), ("D", "得分")])
+    score = indicators.COL["score"]
+    by_code = indicators.rows(rs)
+    for l1 in rs.level1:
+        children = [lay.group_rows[g.code] for g in rs.subgroups(l1.code)]
+        _line(ws, lay.group_rows[l1.code], l1.code, l1.name, l1.weight,
+              f"=ROUND(SUM(D{children[0]}:D{children[-1]}),2)", bold=True)
+        for l2 in rs.subgroups(l1.code):
+            rows = [by_code[i.code] for i in rs.indicators_of(l2.code)]
+            formula = f"=ROUND(SUM({indicators.NAME}!{score}{rows[0]}:{score}{rows[-1]}),2)"
+            _line(ws, lay.group_rows[l2.code], l2.code, f"　{l2.name}", l2.weight, formula)
+    tops = ",".join(f"D{lay.group_rows[g.code]}" for g in rs.level1)
+    _line(ws, lay.total_row, "", "总分", rs.total_weight, f"=ROUND(SUM({tops}),2)", bold=True)
+    scores = indicators.score_range(rs)
+    overrides = indicators.score_range(rs, indicators.COL["override"])
+    findings = _build_findings(ws, rs, lay)
+    for row, label, formula in (
+        (lay.grade_row, "等级", grade_formula(rs)),
+        (lay.incomplete_row, "未能计分的指标（个）", f"=ROWS({scores})-COUNT({scores})"),
+        (lay.overridden_row, "人工评定的指标（个）", f"=COUNTA({overrides})"),
+        (lay.survey_row, "问卷综合得分", f"={survey.NAME}!{survey.cell('average')}"),
+        (lay.failures_row, "未通过的检查（项）",
+         f'=ROWS({findings})-COUNTIF({findings},"✓")-COUNTBLANK({findings})'
+         f'-COUNTIF({findings},"{OVERRIDDEN}")-COUNTIF({findings},"{MISSING_PREFIX}*")'),
+        (lay.missing_row, "尚缺输入的指标（个）", f'=COUNTIF({findings},"{MISSING_PREFIX}*")'),
+    ):
+        _line(ws, row, "", label, None, formula, bold=row == lay.grade_row)
+    S.widths(ws, {"A": 12, "B": 64, "C": 24, "D": 40})
+    S.print_setup(ws, landscape=False)
+
+
+def _line(ws: Worksheet, row: int, code: str, name: str, weight: object, formula: str, bold: bool = False) -> None:
+    S.label_cell(ws, f"A{row}", code or None, bold=bold)
+    S.label_cell(ws, f"B{row}", name, bold=bold)
+    S.label_cell(ws, f"C{row}", weight)
+    S.computed_cell(ws, f"D{row}", formula, S.SCORE)
+    if bold:
+        ws[f"D{row}"].font = S.BOLD
+
+
+def _build_findings(ws: Worksheet, rs: Ruleset, lay: Layout) -> str:
+    """The live list of every check; returns the range of its result cells."""
+    header = lay.findings_header_row
+    S.header_row(ws, header, [("A", "类别"), ("B", "检查内容"), ("C", "位置"), ("D", "结果")])
+    lines: list[tuple[str, str, str, str]] = []
+    for identity, column, ref in accounts.check_cells():
+        place = f"{accounts.NAME}!{ref}"
+        lines.append(("决算勾稽", f"{identity.code} {identity.text}", f"{place}（{COLUMN_NAMES[column]}）", f"={place}"))
+    count_check = f"{survey.NAME}!{survey.COUNT_CHECK}"
+    lines.append(("问卷", "收回问卷不多于发放问卷，有效问卷不多于收回问卷", count_check, f"={count_check}"))
+    for number in range(1, survey.QUESTIONS + 1):
+        place = f"{survey.NAME}!{survey.count_check_cell(number)}"
+        lines.append(("问卷", f"第{number}题各选项人数合计等于有效问卷数", place, f"={place}"))
+    score, override = indicators.COL["score"], indicators.COL["override"]
+    for (_, _, indicator), row in zip(indicators.order(rs), indicators.rows(rs).values()):
+        cell = f"{indicators.NAME}!{score}{row}"
+        lines.append(("指标计分", f"{indicator.code} {indicator.name}", cell,
+                      f'=IF(ISNUMBER({cell}),IF({indicators.NAME}!{override}{row}="","✓","{OVERRIDDEN}"),{cell})'))
+    first = lay.findings_first_row
+    for i, (kind, text, where, formula) in enumerate(lines):
+        row = first + i
+        S.label_cell(ws, f"A{row}", kind)
+        S.label_cell(ws, f"B{row}", text)
+        S.label_cell(ws, f"C{row}", where)
+        S.computed_cell(ws, f"D{row}", formula, wrap=True)
+    last = first + len(lines) - 1
+    results = f"D{first}:D{last}"
+    S.highlight(ws, results, f'D{first}="✓"', None, S.OK_FONT)
+    S.highlight(ws, results, f'LEFT(D{first},{len(MISSING_PREFIX)})="{MISSING_PREFIX}"', None, S.MUTED_FONT)
+    S.highlight(ws, results, f'D{first}="{OVERRIDDEN}"', S.AMBER_FILL, S.AMBER_FONT)
+    S.highlight(ws, results, f'D{first}<>""', S.FAIL_FILL, S.FAIL_FONT)
+    return results
+
+
+def defined_names(rs: Ruleset) -> dict[str, str]:
+    lay = layout(rs)
+    return {NAME_TOTAL: f"D{lay.total_row}", NAME_GRADE: f"D{lay.grade_row}"}
+
+
+def read(book: WorkbookFile, reading: Reading) -> None:
+    """Nothing to read: every figure here is computed."""
+
+
+# ── check ─────────────────────────────────────────────────
+def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+    rs, card = book.ruleset, assessment.scorecard
+    lay = layout(rs)
+    return [
+        Expected(f"{NAME}!D{lay.total_row}", "总分", None, float(card.total)),
+        Expected(f"{NAME}!D{lay.grade_row}", "等级", grade_formula(rs), card.grade),
+    ]

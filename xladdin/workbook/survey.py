@@ -1,0 +1,206 @@
+"""问卷: the satisfaction questionnaire tally — points × counts per option, total, average, rate."""
+from __future__ import annotations
+
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring import Assessment, Ruleset, Survey, SurveyOption, SurveyQuestion, parse_count, parse_number
+
+from . import style as S
+from .file import WorkbookError, WorkbookFile
+from .sheet import BuildJob, Expected, Reading
+
+NAME = "问卷"
+TITLE = "B2"
+ISSUED, RETURNED, VALID, COUNT_CHECK = "B3", "D3", "F3", "H3"
+_COUNTS = (("issued", ISSUED, "发放问卷"), ("returned", RETURNED, "收回问卷"), ("valid", VALID, "有效问卷"))
+_VALID = "$F$3"
+HEADER_ROW = 5
+FIRST_ROW = 6
+QUESTIONS = 20
+OPTIONS = 4
+LAST_ROW = FIRST_ROW + QUESTIONS * OPTIONS - 1
+# option columns: 选项 C, 选项内容 D, 标准分值 E, 人数 F; per question: 题号 A, 问题内容 B, 本题得分 G, 本题满分 H, 人数核对 I
+TOTAL_ROW = LAST_ROW + 2
+SUMMARY_ROWS = {"total": TOTAL_ROW, "max": TOTAL_ROW + 1, "valid": TOTAL_ROW + 2, "average": TOTAL_ROW + 3, "rate": TOTAL_ROW + 4}
+SUMMARY_LABELS = {"total": "问卷总分", "max": "问卷满分（各题最高分值之和）", "valid": "有效问卷份数",
+                  "average": "问卷综合得分（问卷总分÷有效问卷份数）", "rate": "满意率（问卷综合得分÷问卷满分）"}
+VALUE_COLUMN = "G"
+_ALL_POINTS = f"$E${FIRST_ROW}:$E${LAST_ROW}"
+_ALL_COUNTS = f"$F${FIRST_ROW}:$F${LAST_ROW}"
+
+
+def question_rows(number: int) -> range:
+    first = FIRST_ROW + (number - 1) * OPTIONS
+    return range(first, first + OPTIONS)
+
+
+def cell(key: str) -> str:
+    """Cell of a summary figure: total, max, valid, average or rate."""
+    return f"{VALUE_COLUMN}{SUMMARY_ROWS[key]}"
+
+
+def count_check_cell(number: int) -> str:
+    """The 人数核对 cell of question ``number``."""
+    return f"I{question_rows(number)[0]}"
+
+
+def summary_formulas() -> dict[str, str]:
+    """Summary cell → formula."""
+    total, top, average = cell("total"), cell("max"), cell("average")
+    return {
+        total: f"=PE_SURVEY_TOTAL({_ALL_POINTS},{_ALL_COUNTS})",
+        top: f"=SUM(H{FIRST_ROW}:H{LAST_ROW})",
+        cell("valid"): f'=IF({VALID}="","",{VALID})',
+        average: f"=PE_SURVEY_AVG({_ALL_POINTS},{_ALL_COUNTS},{VALID})",
+        cell("rate"): f'=IF(AND(ISNUMBER({average}),{top}>0),{average}/{top},"")',
+        COUNT_CHECK: (
+            f'=IF(COUNT({ISSUED},{RETURNED},{VALID})=0,"",'
+            f'IF({RETURNED}>{ISSUED},"收回问卷多于发放问卷",'
+            f'IF({VALID}>{RETURNED},"有效问卷多于收回问卷","✓")))'
+        ),
+    }
+
+
+def question_formulas(number: int) -> dict[str, str]:
+    rows = question_rows(number)
+    first, last = rows[0], rows[-1]
+    points, counts = f"E{first}:E{last}", f"F{first}:F{last}"
+    return {
+        f"G{first}": f'=IF(COUNT({points},{counts})=0,"",PE_SURVEY_TOTAL({points},{counts}))',
+        f"H{first}": f'=IF(COUNT({points})=0,"",MAX({points}))',
+        f"I{first}": (
+            f'=IF(COUNT({counts})=0,"",IF(SUM({counts})={_VALID},"✓",'
+            f'"人数合计"&SUM({counts})&"，有效问卷"&{_VALID}))'
+        ),
+    }
+
+
+# ── build ─────────────────────────────────────────────────
+def build(ws: Worksheet, job: BuildJob) -> None:
+    survey = job.evaluation.survey if job.evaluation else None
+    S.title(ws, "A1", "满意度调查问卷", "I1")
+    S.label_cell(ws, "A2", "问卷标题", bold=True)
+    S.input_cell(ws, TITLE, survey.title if survey else None)
+    ws.merge_cells(f"{TITLE}:I2")
+    count = S.whole_at_least(ws, 0, "填写份数（整数）")
+    for label_ref, (attr, ref, label) in zip(("A3", "C3", "E3"), _COUNTS):
+        S.label_cell(ws, label_ref, f"{label}（份）", bold=True)
+        S.input_cell(ws, ref, getattr(survey, attr) if survey else None, "0")
+        count.add(ref)
+    S.label_cell(ws, "G3", "份数核对", bold=True)
+    S.header_row(ws, HEADER_ROW, [("A", "题号"), ("B", "问题内容"), ("C", "选项"), ("D", "选项内容"),
+                                  ("E", "标准分值"), ("F", "人数"), ("G", "本题得分"), ("H", "本题满分"), ("I", "人数核对")])
+    questions = survey.questions if survey else []
+    if len(questions) > QUESTIONS or any(len(q.options) > OPTIONS for q in questions):
+        raise ValueError(f"问卷超过{QUESTIONS}题或某题超过{OPTIONS}个选项，工作簿放不下")
+    points = S.decimal_at_least(ws, 0, "该选项的标准分值，如 10、5、0")
+    people = S.whole_at_least(ws, 0, "选择该选项的人数")
+    for number in range(1, QUESTIONS + 1):
+        question = questions[number - 1] if number <= len(questions) else None
+        _build_question(ws, number, question, points, people)
+    formulas = summary_formulas()
+    for key, row in SUMMARY_ROWS.items():
+        S.label_cell(ws, f"A{row}", SUMMARY_LABELS[key], bold=True)
+        ws.merge_cells(f"A{row}:F{row}")
+        ws[f"A{row}"].alignment = Alignment(horizontal="right")
+        ref = cell(key)
+        S.computed_cell(ws, ref, formulas[ref], S.PERCENT if key == "rate" else None)
+    S.computed_cell(ws, COUNT_CHECK, formulas[COUNT_CHECK])
+    ws.merge_cells(f"{COUNT_CHECK}:I3")
+    checks = f"I{FIRST_ROW}:I{LAST_ROW} {COUNT_CHECK}"
+    S.highlight(ws, checks, f'I{FIRST_ROW}="✓"', None, S.OK_FONT)
+    S.highlight(ws, checks, f'I{FIRST_ROW}<>""', S.FAIL_FILL, S.FAIL_FONT)
+    S.widths(ws, {"A": 6, "B": 40, "C": 6, "D": 24, "E": 9, "F": 8, "G": 11, "H": 11, "I": 24})
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    S.print_setup(ws, landscape=False, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _build_question(ws: Worksheet, number: int, question: SurveyQuestion | None,
+                    points: DataValidation, people: DataValidation) -> None:
+    rows = question_rows(number)
+    first, last = rows[0], rows[-1]
+    S.label_cell(ws, f"A{first}", number)
+    S.input_cell(ws, f"B{first}", question.text if question else None, wrap=True)
+    for col in ("A", "B"):
+        ws.merge_cells(f"{col}{first}:{col}{last}")
+    ws[f"A{first}"].alignment = S.CENTER
+    options = question.options if question else []
+    for i, row in enumerate(rows):
+        option = options[i] if i < len(options) else None
+        S.input_cell(ws, f"C{row}", option.label if option else None)
+        S.input_cell(ws, f"D{row}", option.text if option else None, wrap=True)
+        S.input_cell(ws, f"E{row}", option.points if option else None)
+        S.input_cell(ws, f"F{row}", option.count if option else None, "0")
+        points.add(f"E{row}")
+        people.add(f"F{row}")
+    for ref, formula in question_formulas(number).items():
+        S.computed_cell(ws, ref, formula)
+        col = ref[0]
+        ws.merge_cells(f"{col}{first}:{col}{last}")
+        ws[ref].alignment = S.CENTER
+
+
+def defined_names(rs: Ruleset) -> dict[str, str]:
+    return {"有效问卷数": VALID, "问卷综合得分": cell("average"), "问卷满意率": cell("rate")}
+
+
+# ── read ──────────────────────────────────────────────────
+def read(book: WorkbookFile, reading: Reading) -> None:
+    counts = {attr: book.parse(NAME, ref, label, parse_count) for attr, ref, label in _COUNTS}
+    questions = [q for number in range(1, QUESTIONS + 1) if (q := _read_question(book, number))]
+    title = book.text(NAME, TITLE)
+    if not questions and not title and all(v is None for v in counts.values()):
+        reading.fields["survey"] = None
+        return
+    for attr, ref, _ in _COUNTS:
+        if counts[attr] is None:
+            raise WorkbookError(f"{NAME}!{ref}：已填写问卷内容，但份数未填写")
+        reading.provenance[f"survey.{attr}"] = f"{NAME}!{ref}"
+    extra = {"title": title} if title else {}
+    reading.fields["survey"] = Survey.model_validate({**counts, "questions": questions, **extra})
+
+
+def _read_question(book: WorkbookFile, number: int) -> SurveyQuestion | None:
+    rows = question_rows(number)
+    options = []
+    for row in rows:
+        if all(book.raw(NAME, f"{c}{row}") in (None, "") for c in "CDEF"):
+            continue
+        points = book.parse(NAME, f"E{row}", f"第{number}题标准分值", parse_number)
+        if points is None:
+            raise WorkbookError(f"{NAME}!E{row}：第{number}题的选项缺少标准分值")
+        label = book.text(NAME, f"C{row}") or chr(ord("A") + row - rows[0])
+        count = book.parse(NAME, f"F{row}", f"第{number}题人数", parse_count)
+        options.append(SurveyOption(label=label, text=book.text(NAME, f"D{row}"), points=points, count=count or 0))
+    text = book.text(NAME, f"B{rows[0]}")
+    if not options:
+        if text:
+            raise WorkbookError(f"{NAME}!B{rows[0]}：第{number}题没有选项")
+        return None
+    return SurveyQuestion(number=number, text=text, options=options)
+
+
+# ── check ─────────────────────────────────────────────────
+def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+    survey = assessment.evaluation.survey
+    by_number = {q.number: q for q in survey.questions} if survey else {}
+    found = []
+    for number in range(1, QUESTIONS + 1):
+        ref = f"G{question_rows(number)[0]}"
+        question = by_number.get(number)
+        found.append(Expected(f"{NAME}!{ref}", f"问卷第{number}题得分", question_formulas(number)[ref],
+                              float(question.total) if question else ""))
+    formulas = summary_formulas()
+    total, average = cell("total"), cell("average")
+    mean: float | str
+    if survey is None:
+        mean = ""
+    elif survey.average is None:
+        mean = "有效问卷数为0，无法计算问卷得分"
+    else:
+        mean = float(survey.average)
+    found.append(Expected(f"{NAME}!{total}", "问卷总分", formulas[total], float(survey.total) if survey else 0.0))
+    found.append(Expected(f"{NAME}!{average}", "问卷综合得分", formulas[average], mean))
+    return found
