@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from .base import Record
 from .evidence import EvidenceError, parse_number
 from .findings import Finding
 from .numbers import ZERO, fmt_money, round2
@@ -149,10 +150,9 @@ IDENTITIES: tuple[Identity, ...] = (
 Amount = Decimal | None
 
 
-class Accounts(BaseModel):
+class Accounts(Record):
     """Amounts in 元 by 行次: ``{27: [年初预算数, 全年预算数, 决算数]}``; None = blank or —."""
 
-    model_config = ConfigDict(extra="forbid")
 
     unit: Literal["元"] = "元"
     rows: dict[int, list[Amount]] = Field(default_factory=dict)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pydantic import BaseModel
 
+from .base import Record
 from . import sources
 from .accounts import check_accounts
 from .findings import Finding, most_severe_first
@@ -16,13 +16,13 @@ from .numbers import ZERO, fmt2, round2
 from .ruleset import Indicator, Ruleset
 
 
-class SurveySummary(BaseModel):
+class SurveySummary(Record):
     total: Decimal
     valid: int
     average: Decimal | None
 
 
-class Scorecard(BaseModel):
+class Scorecard(Record):
     ruleset: str
     total: Decimal
     grade: str

@@ -5,13 +5,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel
+from .base import Record
+
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-class Finding(BaseModel):
+class Finding(Record):
     severity: Severity
     code: str
     where: str

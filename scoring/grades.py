@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from .base import Frozen
 
 
-class GradeBand(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class GradeBand(Frozen):
 
     name: str = Field(min_length=1)
     min: Decimal = Field(ge=0)

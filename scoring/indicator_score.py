@@ -4,15 +4,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from pydantic import BaseModel
-
+from .base import Record
 from .evidence import EvidenceError, parse_number
 from .numbers import ZERO, fmt2, fmt_points, round2
 from .ruleset import Indicator
 from .rules import MissingInput
 
 
-class IndicatorScore(BaseModel):
+class IndicatorScore(Record):
     """``score`` is what counts (override if any); ``computed`` is what the rule gives."""
 
     code: str

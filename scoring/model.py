@@ -6,8 +6,9 @@ from pathlib import Path
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from .base import Record
 from .errors import UserError
 from .accounts import Accounts
 from .survey import Survey
@@ -15,8 +16,8 @@ from .survey import Survey
 CellValue = str | int | Decimal | None
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Model(Record):
+    """Evaluation data."""
 
 
 class KeyProject(Model):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from .base import Frozen
 from .evidence import EvidenceError, parse_count, parse_criteria, parse_number, parse_rate, parse_yes_no
 from .numbers import HUNDRED, ZERO, fmt2, fmt_money, fmt_points, round2
 
@@ -22,8 +23,8 @@ MONEY_UNITS = ("元", "万元")
 MAX_COMPUTED_RATIO = Decimal(1000)
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Strict(Frozen):
+    """Ruleset parameters: unknown keys refused, immutable."""
 
 
 InputKind = Literal["criteria", "level", "yes_no", "score", "count", "number", "rate", "percent"]

@@ -4,25 +4,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from .base import Record
 from .evidence import EvidenceError, parse_count, parse_number
 from .findings import Finding
 from .numbers import ZERO, round2
 
 
-class SurveyOption(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SurveyOption(Record):
     label: str
     text: str
     points: Decimal = Field(ge=0)
     count: int = Field(default=0, ge=0)
 
 
-class SurveyQuestion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SurveyQuestion(Record):
     number: int = Field(ge=1)
     text: str
     options: list[SurveyOption] = Field(min_length=1)
@@ -40,9 +37,7 @@ class SurveyQuestion(BaseModel):
         return max(o.points for o in self.options)
 
 
-class Survey(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Survey(Record):
     title: str = "满意度调查问卷"
     issued: int = Field(ge=0)
     returned: int = Field(ge=0)

@@ -1,10 +1,13 @@
-"""Shared fixtures: the seed sample evaluation and its ruleset."""
+"""Shared fixtures: the seed sample evaluation, its ruleset and its assessment."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
-from scoring.model import Evaluation, sample_evaluation
-from scoring.ruleset import Ruleset, load_ruleset
+from scoring import Assessment, Evaluation, Ruleset, assess, load_ruleset, sample_evaluation
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
@@ -16,3 +19,15 @@ def seed() -> Evaluation:
 @pytest.fixture(scope="session")
 def xundian() -> Ruleset:
     return load_ruleset("xundian-2024")
+
+
+@pytest.fixture
+def seed_assessment(seed, xundian) -> Assessment:
+    """The seed scored and checked once under xundian-2024 (``seed`` unmodified)."""
+    return assess(seed, xundian)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The seed report's text (tests/fixtures/seed.txt, a copy of the shared seed file)."""
+    return (FIXTURES / "seed.txt").read_text(encoding="utf-8")

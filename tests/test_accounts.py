@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.accounts import IDENTITIES, ROWS, check_accounts
+from scoring import IDENTITIES, ROWS, Accounts
+from scoring.accounts import check_accounts
 
 D = Decimal
 
@@ -73,8 +74,6 @@ def test_identity_rows_exist(identity):
 
 def test_accounts_reject_unknown_rows_and_bad_values():
     from pydantic import ValidationError
-
-    from scoring.accounts import Accounts
 
     with pytest.raises(ValidationError, match="没有第30行"):
         Accounts(rows={"30": [None, None, None]})

@@ -3,8 +3,7 @@ import re
 
 import pytest
 
-from xladdin import build_vba, macros
-from xladdin.windows_setup import BUTTON_SUB
+from xladdin import BUTTON_SUB, build_vba, macros
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.evidence import (
-    EvidenceError, parse_count, parse_criteria, parse_number, parse_rate, parse_yes_no,
-)
+from scoring import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
+from scoring.evidence import parse_criteria
 
 D = Decimal
 

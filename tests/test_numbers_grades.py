@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from scoring import fmt2, fmt_money, fmt_points, round2
 from scoring.grades import DEFAULT_GRADES, GradeBand, check_bands, grade_for
-from scoring.numbers import fmt2, fmt_money, fmt_points, round2, to_wan
+from scoring.numbers import to_wan
 
 
 @pytest.mark.parametrize(

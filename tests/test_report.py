@@ -13,12 +13,10 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from scoring.accounts import COLUMNS, ROWS
-from scoring.evaluate import score_evaluation
-from scoring.model import sample_evaluation
-from scoring.narrative import NARRATIVE_SECTIONS
-from scoring.numbers import fmt2, fmt_money, fmt_points
-from scoring.ruleset import load_ruleset
+from scoring import (
+    COLUMNS, NARRATIVE_SECTIONS, PRINTED_LINES, ROWS, assess, fmt2, fmt_money, fmt_points, load_ruleset, printed_line,
+    sample_evaluation,
+)
 from xladdin.report import ReportFonts, build_report, default_report_path
 
 FONTS = ReportFonts()
@@ -26,14 +24,20 @@ THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 TITLES = dict(NARRATIVE_SECTIONS)
 
 
+def sample_assessment(evaluation=None, source=""):
+    """The seed (or ``evaluation``) assessed under its own ruleset; ``source`` is the file it came from."""
+    evaluation = evaluation or sample_evaluation()
+    return assess(evaluation, load_ruleset(evaluation.ruleset), source=str(source))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    evaluation = sample_evaluation()
+    assessment = sample_assessment()
     out = tmp_path_factory.mktemp("report") / "报告.docx"
-    result = build_report(evaluation, out)
-    rs = load_ruleset(evaluation.ruleset)
+    result = build_report(assessment, out)
     return SimpleNamespace(
-        evaluation=evaluation, rs=rs, card=score_evaluation(evaluation, rs), result=result, doc=Document(out),
+        evaluation=assessment.evaluation, rs=assessment.ruleset, card=assessment.scorecard, result=result,
+        assessment=assessment, doc=Document(out),
     )
 
 
@@ -226,6 +230,11 @@ def test_annex6_accounts_equal_data(built):
                 else:
                     assert text == fmt_money(value) and number(text) == value
     assert set(ROWS) <= seen and seen == set(range(1, 89))
+    assert len(rows) - 3 == PRINTED_LINES  # the printed 财决01表: three sections side by side
+    for line, cells in enumerate(rows[3:], start=1):
+        for section, side in zip(("income", "function", "nature"), (cells[0:5], cells[5:10], cells[10:15])):
+            expected = printed_line(line)[section]
+            assert side[1] == ("" if expected is None else str(expected)), (line, section)
     amount = table.rows[3].cells[2].paragraphs[0]
     assert amount.alignment == WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -303,7 +312,7 @@ def test_problems_become_findings_and_never_braces(tmp_path):
     evaluation.info.execution_progress = []
     evaluation.info.staff_quota = None
     fonts = ReportFonts(body="仿宋", heading2="楷体")
-    result = build_report(evaluation, tmp_path / "r.docx", fonts=fonts)
+    result = build_report(sample_assessment(evaluation), tmp_path / "r.docx", fonts=fonts)
     codes = {(f.severity, f.code) for f in result.findings}
     assert {("error", "RPT-PLACEHOLDER"), ("warning", "RPT-DATA"), ("warning", "RPT-SECTION"),
             ("warning", "RPT-SURVEY")} <= codes
@@ -322,10 +331,10 @@ def test_default_name_next_to_source_never_overwrites(tmp_path):
     source = tmp_path / "评价.xlsm"
     source.write_bytes(b"workbook")
     today = dt.date.today().strftime("%Y%m%d")
-    first = build_report(sample_evaluation(), source=source).docx_path
+    first = build_report(sample_assessment(source=source)).docx_path
     assert first == tmp_path / f"评价_绩效评价报告_{today}.docx"
     first_bytes = first.read_bytes()
-    second = build_report(sample_evaluation(), source=source).docx_path
+    second = build_report(sample_assessment(source=source)).docx_path
     assert second == tmp_path / f"评价_绩效评价报告_{today}(2).docx"
     assert first.read_bytes() == first_bytes and source.read_bytes() == b"workbook"
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")]
@@ -342,21 +351,21 @@ def test_explicit_target_is_not_overwritten_without_force(tmp_path):
     target = tmp_path / "r.docx"
     target.write_bytes(b"keep")
     with pytest.raises(FileExistsError, match="未覆盖"):
-        build_report(sample_evaluation(), target)
+        build_report(sample_assessment(), target)
     assert target.read_bytes() == b"keep"
     other = tmp_path / "s.docx"
     (tmp_path / "s.pdf").write_bytes(b"keep")
     with pytest.raises(FileExistsError):
-        build_report(sample_evaluation(), other, pdf=True)
+        build_report(sample_assessment(), other, pdf=True)
     assert not other.exists()
-    assert build_report(sample_evaluation(), target, overwrite=True).docx_path == target
+    assert build_report(sample_assessment(), target, overwrite=True).docx_path == target
     assert target.read_bytes().startswith(b"PK")
 
 
 @pytest.mark.skipif(os.name == "nt", reason="Windows falls back to Word")
 def test_missing_converter_is_a_message_not_a_crash(tmp_path, monkeypatch):
     monkeypatch.setenv("PE_SOFFICE", str(tmp_path / "no" / "soffice"))
-    result = build_report(sample_evaluation(), tmp_path / "r.docx", pdf=True)
+    result = build_report(sample_assessment(), tmp_path / "r.docx", pdf=True)
     assert result.docx_path.exists() and result.pdf_path is None
     (problem,) = [f for f in result.findings if f.code == "RPT-PDF"]
     assert problem.severity == "warning" and "LibreOffice" in problem.message

@@ -2,14 +2,13 @@
 import os
 import shutil
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
 xw = pytest.importorskip("xlwings")
 
-from scoring.model import sample_evaluation  # noqa: E402
+from scoring import assess, load_ruleset, sample_evaluation  # noqa: E402
 from xladdin import macros  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "xundian-2024-sample.xlsx"
@@ -49,22 +48,26 @@ def caller(monkeypatch):
     return install
 
 
+class StubReader:
+    """Stand in for xladdin.workbook.assess_workbook: assesses the sample, or raises what it is given."""
+
+    def __init__(self):
+        self.calls: list[Path] = []
+        self.error: Exception | None = None
+
+    def __call__(self, path, ruleset=None):
+        self.calls.append(Path(path))
+        if self.error:
+            raise self.error
+        evaluation = sample_evaluation()
+        return assess(evaluation, ruleset or load_ruleset(evaluation.ruleset), source=str(path))
+
+
 @pytest.fixture
 def stub_reader(monkeypatch):
-    """Stand in for xladdin.workbook_reader: returns the sample, or raises what it is given."""
-    module = types.ModuleType("xladdin.workbook_reader")
-    module.calls = []
-
-    def read_workbook(path):
-        module.calls.append(Path(path))
-        if module.error:
-            raise module.error
-        return sample_evaluation()
-
-    module.read_workbook = read_workbook
-    module.error = None
-    monkeypatch.setitem(sys.modules, "xladdin.workbook_reader", module)
-    return module
+    stub = StubReader()
+    monkeypatch.setattr("xladdin.workbook.assess_workbook", stub)
+    return stub
 
 
 def test_exports_next_to_workbook_without_touching_it(tmp_path, caller, stub_reader):
@@ -79,7 +82,7 @@ def test_exports_next_to_workbook_without_touching_it(tmp_path, caller, stub_rea
     assert "检查发现0个错误、6个警告" in prompt
     assert workbook.read_bytes() == b"the user's workbook"
     (copy,) = book.api.copies
-    assert stub_reader.calls == [copy] and copy.suffix == ".xlsm" and not copy.exists()  # temp copy removed
+    assert stub_reader.calls == [copy] and copy.name == workbook.name and not copy.exists()  # temp copy removed
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([workbook.name, report.name])
 
 

@@ -5,20 +5,20 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.evaluate import score_evaluation
-from scoring.narrative import (
+from scoring import (
     FUNDS_TEMPLATE,
     NARRATIVE_SECTIONS,
     PLACEHOLDERS,
     fill,
     is_known,
     placeholder_values,
+    score_evaluation,
 )
 
 
 @pytest.fixture
-def values(seed):
-    return placeholder_values(seed, score_evaluation(seed))
+def values(seed, xundian):
+    return placeholder_values(seed, score_evaluation(seed, xundian))
 
 
 def test_fill_replaces_and_reports_unknown_names():
@@ -62,16 +62,16 @@ def test_every_value_is_documented_and_only_blank_data_is_missing(values):
     assert "经济分类支出合计_年初预算_万元" not in PLACEHOLDERS  # the form prints — there
 
 
-def test_money_rounds_half_up(seed):
+def test_money_rounds_half_up(seed, xundian):
     seed.accounts.set(27, "final", Decimal("1250"))
-    values = placeholder_values(seed, score_evaluation(seed))
+    values = placeholder_values(seed, score_evaluation(seed, xundian))
     assert values["本年收入合计_万元"] == "0.13"
 
 
-def test_empty_column_has_no_figures(seed):
+def test_empty_column_has_no_figures(seed, xundian):
     for number in seed.accounts.rows:
         seed.accounts.set(number, "initial", None)
-    values = placeholder_values(seed, score_evaluation(seed))
+    values = placeholder_values(seed, score_evaluation(seed, xundian))
     assert "本年收入合计_年初预算_万元" not in values
     assert values["本年收入合计_万元"] == "532.44"
 

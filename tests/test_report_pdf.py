@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 
-from scoring.model import sample_evaluation
 from xladdin.pdf_convert import find_converter, pdf_first_page_png
 from xladdin.report import build_report
 
@@ -18,8 +17,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_report_pdf_and_first_page_png(tmp_path):
-    result = build_report(sample_evaluation(), tmp_path / "报告.docx", pdf=True)
+def test_report_pdf_and_first_page_png(tmp_path, seed_assessment):
+    result = build_report(seed_assessment, tmp_path / "报告.docx", pdf=True)
     assert not [f for f in result.findings if f.code == "RPT-PDF"]
     assert result.pdf_path == tmp_path / "报告.pdf"
     assert result.pdf_path.read_bytes().startswith(b"%PDF")

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring import Indicator, load_ruleset
 from scoring.indicator_score import score_indicator
-from scoring.ruleset import Indicator, load_ruleset
 from scoring.rules import (
     BandRule, CapRule, ChecklistRule, DeductionRule, DiscretionaryRule, LevelRule, ProportionalRule, ThresholdRule, VetoRule,
 )

@@ -2,13 +2,11 @@
 import copy
 import tomllib
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from scoring.ruleset import RULESET_DIR, RulesetError, load_ruleset, parse_ruleset, shipped_rulesets
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_8701e21852f8b7f0.txt"
+from scoring import RulesetError, load_ruleset, shipped_rulesets
+from scoring.ruleset import RULESET_DIR, parse_ruleset
 
 
 @pytest.fixture
@@ -32,13 +30,11 @@ def test_shipped_rulesets():
     assert sum(i.weight for i in mof.indicators) == 100
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed report not beside the checkout")
-def test_xundian_texts_are_verbatim_from_the_seed():
-    seed = SEED.read_text(encoding="utf-8")
+def test_xundian_texts_are_verbatim_from_the_seed(seed_text):
     for indicator in load_ruleset("xundian-2024").indicators:
-        assert f"{indicator.code}{indicator.name}（" in seed
+        assert f"{indicator.code}{indicator.name}（" in seed_text
         for text in (indicator.definition, indicator.scoring_guide, indicator.data_source):
-            assert text and text in seed, (indicator.code, text)
+            assert text and text in seed_text, (indicator.code, text)
 
 
 def test_weights_must_add_up(raw):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from xladdin import windows_setup as ws
+from xladdin.workbook import summary
 
 
 class Recorder:
@@ -321,25 +322,34 @@ def test_configure_twice_changes_nothing_the_second_time(tmp_path, capsys):
     first = capsys.readouterr().out
     assert runs[0][1:] == ["addin", "install"] and Path(runs[0][0]).name == "xlwings.exe"
     copied = sorted(p.name for p in (docs / ws.DOCS_FOLDER).iterdir())
-    assert copied == sorted(name for _, name in ws.BUILDS) and "已复制到" in first
+    builds = ws.builds()
+    assert copied == sorted(name for _, name in builds) and "已复制到" in first
     conf = tmp_path / "profile" / ".xlwings" / "xlwings.conf"
     before = conf.read_bytes()
-    (docs / ws.DOCS_FOLDER / ws.BUILDS[0][1]).write_bytes(b"user's filled workbook")
+    (docs / ws.DOCS_FOLDER / builds[0][1]).write_bytes(b"user's filled workbook")
     assert configure() == 0
     second = capsys.readouterr().out
     assert conf.read_bytes() == before and "无需更改" in second
-    assert second.count("已存在，未覆盖") == len(ws.BUILDS)
-    assert (docs / ws.DOCS_FOLDER / ws.BUILDS[0][1]).read_bytes() == b"user's filled workbook"
+    assert second.count("已存在，未覆盖") == len(builds)
+    assert (docs / ws.DOCS_FOLDER / builds[0][1]).read_bytes() == b"user's filled workbook"
     for excel in excels:
         opened = [c[1] for c in excel.log.calls if c[0] == "open"]
-        assert opened == ["xlwings.xlam", *[t for t, _ in ws.BUILDS]] and excel.log.calls[-1] == ("quit",)
+        assert opened == ["xlwings.xlam", *[t for t, _ in builds]] and excel.log.calls[-1] == ("quit",)
 
 
-@pytest.mark.parametrize("template, _name", ws.BUILDS)
+def test_builds_are_the_installed_templates():
+    assert ws.builds() == [
+        ("xundian-2024-template.xlsx", "绩效评价模板（寻甸2024指标体系）.xlsm"),
+        ("mof-2013-template.xlsx", "绩效评价模板（财预2013-53号共性指标）.xlsm"),
+        ("xundian-2024-sample.xlsx", "示例-寻甸县融媒体中心2024.xlsm"),
+    ]
+
+
+@pytest.mark.parametrize("template, _name", ws.builds())
 def test_templates_are_ready_for_the_excel_build(template, _name):
     import openpyxl
 
     book = openpyxl.load_workbook(ROOT / "workbook_templates" / template, keep_vba=True)
     assert "xlwings.conf" not in book.sheetnames
-    sheet = book[ws.BUTTON_SHEET]
-    assert sheet[ws.BUTTON_CELL].value is None and sheet.protection.sheet
+    sheet = book[summary.NAME]
+    assert sheet[summary.BUTTON_CELL].value is None and sheet.protection.sheet

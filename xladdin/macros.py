@@ -49,7 +49,7 @@ def _export(book, pdf: bool) -> str:
 
     source = saved_path(book.fullname)
     with tempfile.TemporaryDirectory(prefix="pe-report-") as tmp:
-        copy = Path(tmp) / f"copy{source.suffix or '.xlsm'}"
+        copy = Path(tmp) / source.name  # same name, so findings name the user's workbook
         book.api.SaveCopyAs(str(copy))
         target = default_report_path(source, pdf=pdf)
         python = report_python()
