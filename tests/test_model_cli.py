@@ -1,9 +1,9 @@
 """The evaluation model (JSON round trip, schema) and the `pe-eval` command line."""
 import json
-from decimal import Decimal
 import subprocess
-from pathlib import Path
 import sys
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +110,14 @@ def test_batch_scores_every_file_and_survives_bad_ones(tmp_path, seed, capsys):
     assert ",93.56,优,0,6,," in lines[1]
     assert ",93.56,优,1,6,," in lines[2] and "勾稽不符" in lines[2]
     assert "无法读取" in lines[3]
+
+
+def test_a_closed_output_pipe_is_not_a_traceback(tmp_path, seed):
+    """`pe-eval check x | head -1` when head has already stopped reading: the command ends quietly."""
+    path = tmp_path / "e.json"
+    path.write_text(seed.model_dump_json(), encoding="utf-8")
+    command = [sys.executable, "-m", "xladdin.cli", "check", str(path)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # closed before the command writes anything
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait() == 141 and "Traceback" not in err

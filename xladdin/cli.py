@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 from decimal import Decimal
@@ -17,6 +18,7 @@ from .safe_io import available_path, write_new, write_text_new
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a command whose output pipe closed
 
 
 class CliError(UserError):
@@ -303,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, FileExistsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader of a pipe stopped early (`pe-eval check x | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
+        return EXIT_PIPE_CLOSED
 
 
 if __name__ == "__main__":
