@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-
-from .base import Record
 from . import sources
 from .accounts import check_accounts
+from .base import Record
 from .findings import Finding, most_severe_first
 from .grades import grade_for
 from .indicator_score import IndicatorScore, score_indicator

@@ -7,7 +7,6 @@ from typing import Literal
 
 from .base import Record
 
-
 Severity = Literal["error", "warning", "info"]
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 

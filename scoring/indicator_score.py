@@ -7,8 +7,8 @@ from decimal import Decimal
 from .base import Record
 from .evidence import EvidenceError, parse_number
 from .numbers import ZERO, fmt2, fmt_points, round2
-from .ruleset import Indicator
 from .rules import MissingInput
+from .ruleset import Indicator
 
 
 class IndicatorScore(Record):

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
+from .accounts import Accounts
 from .base import Record
 from .errors import UserError
-from .accounts import Accounts
 from .survey import Survey
 
 CellValue = str | int | Decimal | None

@@ -15,7 +15,14 @@ from typing import Annotated, ClassVar, Literal, Union, get_args
 from pydantic import Field, model_validator
 
 from .base import Frozen
-from .evidence import EvidenceError, parse_count, parse_criteria, parse_number, parse_rate, parse_yes_no
+from .evidence import (
+    EvidenceError,
+    parse_count,
+    parse_criteria,
+    parse_number,
+    parse_rate,
+    parse_yes_no,
+)
 from .numbers import HUNDRED, ZERO, fmt2, fmt_money, fmt_points, round2
 
 CIRCLED = [chr(0x2460 + i) for i in range(20)]

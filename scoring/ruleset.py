@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError, model_validator
 
-from .errors import UserError
 from . import sources
+from .errors import UserError
 from .grades import DEFAULT_GRADES, GradeBand, check_bands
 from .numbers import fmt_points
 from .rules import Rule, Strict

@@ -17,7 +17,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.styles import GradientFill
 
-from scoring import Evaluation, Ruleset, load_ruleset, sample_evaluation, shipped_rulesets
+from scoring import (
+    Evaluation,
+    Ruleset,
+    load_ruleset,
+    sample_evaluation,
+    shipped_rulesets,
+)
 
 from .workbook import build_workbook
 

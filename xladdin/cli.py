@@ -10,8 +10,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from scoring import (
-    SEVERITY_NAMES, Assessment, Evaluation, Finding, Ruleset, UserError, assess, fmt2, fmt_points, load_ruleset,
-    read_evaluation, sample_evaluation,
+    SEVERITY_NAMES,
+    Assessment,
+    Evaluation,
+    Finding,
+    Ruleset,
+    UserError,
+    assess,
+    fmt2,
+    fmt_points,
+    load_ruleset,
+    read_evaluation,
+    sample_evaluation,
 )
 
 from .safe_io import available_path, write_new, write_text_new

@@ -14,7 +14,15 @@ from openpyxl.workbook.defined_name import DefinedName
 from pydantic import ValidationError
 
 from scoring import (
-    Assessment, Evaluation, EvidenceError, Finding, Ruleset, assess, chinese_errors, parse_number, round2,
+    Assessment,
+    Evaluation,
+    EvidenceError,
+    Finding,
+    Ruleset,
+    assess,
+    chinese_errors,
+    parse_number,
+    round2,
 )
 
 from . import accounts, guide, indicators, info, report, summary, survey

@@ -7,8 +7,20 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import (
-    COLUMN_NAMES, COLUMNS, IDENTITIES, PRINTED_LINES, ROWS, SECTION_FIRST_COLUMN, Accounts, Assessment, Identity,
-    Ruleset, cells, line_of, parse_number, printed_line,
+    COLUMN_NAMES,
+    COLUMNS,
+    IDENTITIES,
+    PRINTED_LINES,
+    ROWS,
+    SECTION_FIRST_COLUMN,
+    Accounts,
+    Assessment,
+    Identity,
+    Ruleset,
+    cells,
+    line_of,
+    parse_number,
+    printed_line,
 )
 
 from . import info

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from scoring import EvidenceError, Ruleset, RulesetError, UserError, is_network_path, load_ruleset
+from scoring import (
+    EvidenceError,
+    Ruleset,
+    RulesetError,
+    UserError,
+    is_network_path,
+    load_ruleset,
+)
 
 from .sheet import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
 

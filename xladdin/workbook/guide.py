@@ -8,7 +8,14 @@ from scoring import Assessment, Ruleset
 from . import style as S
 from .file import WorkbookFile
 from .guide_text import COLOURS, guide_sections
-from .sheet import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET, BuildJob, Expected, Reading
+from .sheet import (
+    LAYOUT_VERSION,
+    NAME_LAYOUT,
+    NAME_RULESET,
+    BuildJob,
+    Expected,
+    Reading,
+)
 
 NAME = "说明"
 RULESET_CELL = "B3"

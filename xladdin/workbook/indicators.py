@@ -14,8 +14,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import (
-    Assessment, EvidenceError, Group, Indicator, IndicatorEntry, InputKind, RuleInput, Ruleset, describe_source,
-    fmt_points, parse_number,
+    Assessment,
+    EvidenceError,
+    Group,
+    Indicator,
+    IndicatorEntry,
+    InputKind,
+    RuleInput,
+    Ruleset,
+    describe_source,
+    fmt_points,
+    parse_number,
 )
 
 from . import accounts, info, survey

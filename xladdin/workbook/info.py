@@ -11,8 +11,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from scoring import (
-    Assessment, BasicInfo, EvidenceError, KeyProject, ProgressPoint, Ruleset, chinese_errors,
-    parse_count, parse_number, parse_rate, parse_yes_no,
+    Assessment,
+    BasicInfo,
+    EvidenceError,
+    KeyProject,
+    ProgressPoint,
+    Ruleset,
+    chinese_errors,
+    parse_count,
+    parse_number,
+    parse_rate,
+    parse_yes_no,
 )
 
 from . import style as S

@@ -5,7 +5,15 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring import Assessment, Ruleset, Survey, SurveyOption, SurveyQuestion, parse_count, parse_number
+from scoring import (
+    Assessment,
+    Ruleset,
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+    parse_count,
+    parse_number,
+)
 
 from . import style as S
 from .file import WorkbookError, WorkbookFile
