@@ -34,8 +34,17 @@ from .model import (
     read_evaluation,
     sample_evaluation,
 )
-from .narrative import FUNDS_TEMPLATE, NARRATIVE_SECTIONS, PLACEHOLDERS, fill, is_known, placeholder_values
-from .numbers import HUNDRED, fmt2, fmt_money, fmt_points, round2
+from .narrative import (
+    FUNDS_TEMPLATE,
+    NARRATIVE_SECTIONS,
+    PLACEHOLDERS,
+    SECTION_HEADINGS,
+    NarrativeSection,
+    fill,
+    is_known,
+    placeholder_values,
+)
+from .numbers import HUNDRED, chinese_numeral, fmt2, fmt_money, fmt_points, round2
 from .rules import RULE_CLASSES, InputKind, RuleInput
 from .ruleset import Group, Indicator, Ruleset, RulesetError, load_ruleset, read_ruleset_file, shipped_rulesets
 from .sources import describe as describe_source
@@ -44,11 +53,12 @@ from .validation import chinese_errors
 
 __all__ = [
     "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
-    "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SEVERITY_NAMES",
+    "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SECTION_HEADINGS", "SEVERITY_NAMES",
     "Accounts", "Assessment", "BasicInfo", "Evaluation", "EvaluationError", "EvidenceError", "Finding", "Group",
-    "Identity", "Indicator", "IndicatorEntry", "IndicatorScore", "InputKind", "KeyProject", "ProgressPoint",
+    "Identity", "Indicator", "IndicatorEntry", "IndicatorScore", "InputKind", "KeyProject", "NarrativeSection",
+    "ProgressPoint",
     "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "UserError",
-    "assess", "cells", "check_evaluation", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
+    "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
     "fmt_points", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
     "parse_evaluation", "parse_number", "parse_rate", "parse_yes_no", "placeholder_values", "printed_line",
     "read_evaluation", "read_ruleset_file", "round2", "sample_evaluation", "score_evaluation", "shipped_rulesets",

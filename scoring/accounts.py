@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 from .base import Record
 from .evidence import EvidenceError, parse_number
 from .findings import Finding
-from .numbers import ZERO, fmt_money, round2
+from .numbers import ZERO, chinese_numeral, fmt_money, round2
 
 COLUMNS = ("initial", "budget", "final")
 COLUMN_NAMES = {"initial": "年初预算数", "budget": "全年预算数", "final": "决算数"}
@@ -24,10 +24,6 @@ _FUNCTIONS = (
     "援助其他地区支出", "自然资源海洋气象等支出", "住房保障支出", "粮油物资储备支出",
     "国有资本经营预算支出", "灾害防治及应急管理支出", "其他支出", "债务还本支出", "债务付息支出",
     "抗疫特别国债安排的支出",
-)
-_NUMERALS = (
-    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五",
-    "十六", "十七", "十八", "十九", "二十", "二十一", "二十二", "二十三", "二十四", "二十五", "二十六",
 )
 _ECONOMIC = (
     "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "债务利息及费用支出", "资本性支出（基本建设）",
@@ -66,7 +62,7 @@ ROWS: dict[int, AccountRow] = {
         AccountRow(28, "使用非财政拨款结余（含专用结余）", "income", 1),
         AccountRow(29, "年初结转和结余", "income", 1),
         AccountRow(31, "总计", "income"),
-        *(AccountRow(32 + i, f"{_NUMERALS[i]}、{name}", "function") for i, name in enumerate(_FUNCTIONS)),
+        *(AccountRow(32 + i, f"{chinese_numeral(i + 1)}、{name}", "function") for i, name in enumerate(_FUNCTIONS)),
         AccountRow(58, "一、基本支出", "nature"),
         AccountRow(59, "人员经费", "nature", 2),
         AccountRow(60, "公用经费", "nature", 2),
@@ -77,7 +73,7 @@ ROWS: dict[int, AccountRow] = {
         AccountRow(65, "五、对附属单位补助支出", "nature"),
         AccountRow(68, "经济分类支出合计", "nature", 0, _ECON_NA),
         *(
-            AccountRow(69 + i, f"{_NUMERALS[i]}、{name}", "nature", 0, _ECON_NA)
+            AccountRow(69 + i, f"{chinese_numeral(i + 1)}、{name}", "nature", 0, _ECON_NA)
             for i, name in enumerate(_ECONOMIC)
         ),
         AccountRow(84, "本年支出合计", "function"),

@@ -8,35 +8,66 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .accounts import COLUMNS, ROWS
-from .numbers import HUNDRED, ZERO, fmt2, fmt_points, round2, to_wan
+from .numbers import HUNDRED, ZERO, chinese_numeral, fmt2, fmt_points, round2, to_wan
 
 if TYPE_CHECKING:
     from .evaluate import Scorecard
     from .model import Evaluation
 
-# (key, title) in report order. Keys are stable identifiers shared by the workbook's
-# 报告 sheet, the evaluation JSON and the report renderer.
-NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("org", "（一）部门机构设置、编制"),
-    ("functions", "（二）部门职能"),
-    ("work", "（三）部门工作完成情况"),
-    ("management", "（四）部门管理制度"),
-    ("funds", "（五）部门资金来源及使用情况"),
-    ("procurement", "（六）政府采购情况"),
-    ("assets", "（七）固定资产情况"),
-    ("goals", "二、绩效目标"),
-    ("approach", "三、评价思路和过程"),
-    ("conclusion", "四、评价结论和绩效分析"),
-    ("experience", "五、主要经验做法"),
-    ("problems", "六、存在的问题"),
-    ("suggestions", "七、改进措施及建议"),
-    ("annex1", "附件1 成本效益分析报告"),
-    ("annex2", "附件2 部门职能分解及工作完成情况"),
-)
+Part = Literal["overview", "chapter", "annex"]
+
+
+@dataclass(frozen=True)
+class NarrativeSection:
+    """A part of the report the user writes.
+
+    ``key`` is the stable identifier shared by the workbook's 报告 sheet (read by key, so
+    sections may move), the evaluation JSON and the renderer; ``heading`` is numbered by position.
+    """
+
+    key: str
+    name: str
+    part: Part
+    heading: str
+
+
+def _numbered(entries: tuple[tuple[str, str, Part], ...]) -> tuple[NarrativeSection, ...]:
+    """Number each part in order: （一）… under 一、部门概况; 二、… for chapters; 附件1 … for annexes."""
+    count = {"overview": 0, "chapter": 1, "annex": 0}  # chapter 一、 is the generated 部门概况
+    sections = []
+    for key, name, part in entries:
+        count[part] += 1
+        number = count[part]
+        heading = {"overview": f"（{chinese_numeral(number)}）{name}", "chapter": f"{chinese_numeral(number)}、{name}",
+                   "annex": f"附件{number} {name}"}[part]
+        sections.append(NarrativeSection(key, name, part, heading))
+    return tuple(sections)
+
+
+# In report order: moving a line here moves the section in the report and on the 报告 sheet.
+NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = _numbered((
+    ("org", "部门机构设置、编制", "overview"),
+    ("functions", "部门职能", "overview"),
+    ("work", "部门工作完成情况", "overview"),
+    ("management", "部门管理制度", "overview"),
+    ("funds", "部门资金来源及使用情况", "overview"),
+    ("procurement", "政府采购情况", "overview"),
+    ("assets", "固定资产情况", "overview"),
+    ("goals", "绩效目标", "chapter"),
+    ("approach", "评价思路和过程", "chapter"),
+    ("conclusion", "评价结论和绩效分析", "chapter"),
+    ("experience", "主要经验做法", "chapter"),
+    ("problems", "存在的问题", "chapter"),
+    ("suggestions", "改进措施及建议", "chapter"),
+    ("annex1", "成本效益分析报告", "annex"),
+    ("annex2", "部门职能分解及工作完成情况", "annex"),
+))
+SECTION_HEADINGS = {section.key: section.heading for section in NARRATIVE_SECTIONS}
 
 _NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
 

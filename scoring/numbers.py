@@ -32,3 +32,13 @@ def fmt_money(value: Decimal) -> str:
 def to_wan(yuan: Decimal) -> Decimal:
     """元 → 万元, rounded half up to 2 decimals."""
     return round2(yuan / Decimal(10000))
+
+
+_DIGITS = "一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一 … 10 → 十, 11 → 十一 … 99 → 九十九 (heading and 行次 numbering)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")
+    return head + (_DIGITS[ones - 1] if ones else "")

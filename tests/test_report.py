@@ -14,14 +14,14 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from scoring import (
-    COLUMNS, NARRATIVE_SECTIONS, PRINTED_LINES, ROWS, assess, fmt2, fmt_money, fmt_points, load_ruleset, printed_line,
+    COLUMNS, SECTION_HEADINGS, PRINTED_LINES, ROWS, assess, fmt2, fmt_money, fmt_points, load_ruleset, printed_line,
     sample_evaluation,
 )
 from xladdin.report import ReportFonts, build_report, default_report_path
 
 FONTS = ReportFonts()
 THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-TITLES = dict(NARRATIVE_SECTIONS)
+TITLES = SECTION_HEADINGS
 
 
 def sample_assessment(evaluation=None, source=""):
@@ -386,9 +386,10 @@ def test_classify_narrative_lines(line, expected):
 
 
 def test_numerals_and_title_breaks():
-    from xladdin.report.analysis import level2_count, numeral, title_lines
+    from scoring import chinese_numeral
+    from xladdin.report.analysis import level2_count, title_lines
 
-    assert [numeral(n) for n in (1, 3, 10, 12, 20, 35)] == ["一", "三", "十", "十二", "二十", "三十五"]
+    assert [chinese_numeral(n) for n in (1, 3, 10, 12, 20, 35)] == ["一", "三", "十", "十二", "二十", "三十五"]
     assert level2_count("（一）评价结果。\n正文（二）不算\n（二）主要绩效分析。\n") == 2
     assert title_lines("某某县某某局2024年度报告", "某某县某某局", 20) == ["某某县某某局2024年度报告"]
     assert title_lines("寻甸回族彝族自治县融媒体中心2024年度部门整体支出绩效评价报告", "寻甸回族彝族自治县融媒体中心", 20) == [

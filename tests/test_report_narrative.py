@@ -9,6 +9,7 @@ from scoring import (
     FUNDS_TEMPLATE,
     NARRATIVE_SECTIONS,
     PLACEHOLDERS,
+    SECTION_HEADINGS,
     fill,
     is_known,
     placeholder_values,
@@ -77,7 +78,7 @@ def test_empty_column_has_no_figures(seed, xundian):
 
 
 def test_sample_narrative_fills_completely(seed, values):
-    assert list(seed.narrative) == [key for key, _ in NARRATIVE_SECTIONS]
+    assert list(seed.narrative) == [section.key for section in NARRATIVE_SECTIONS]
     for key, text in seed.narrative.items():
         filled, missing = fill(text, values)
         assert missing == [], key
@@ -100,3 +101,12 @@ def test_narrative_module_stays_pure():
     code = "import sys, scoring.narrative; print(sorted(m for m in ('docx', 'openpyxl', 'matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_section_headings_are_numbered_by_position():
+    from scoring.narrative import _numbered
+
+    assert SECTION_HEADINGS["org"] == "（一）部门机构设置、编制" and SECTION_HEADINGS["goals"] == "二、绩效目标"
+    assert SECTION_HEADINGS["suggestions"] == "七、改进措施及建议" and SECTION_HEADINGS["annex2"] == "附件2 部门职能分解及工作完成情况"
+    moved = _numbered((("problems", "存在的问题", "chapter"), ("goals", "绩效目标", "chapter")))
+    assert [s.heading for s in moved] == ["二、存在的问题", "三、绩效目标"]

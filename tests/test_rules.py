@@ -1,7 +1,6 @@
 """The nine rule types, their explanations, overrides, and properties over arbitrary input."""
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

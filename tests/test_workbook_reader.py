@@ -50,7 +50,7 @@ def test_provenance_names_the_cell_of_each_input():
     b12 = indicators.rows(XUNDIAN)["B12"]
     assert provenance["info.year"] == f"基本信息!{info.cell('year')}" == "基本信息!B4"
     assert provenance["accounts.61.final"] == "决算!O9"
-    assert provenance[f"indicators.B12.input1"] == f"指标体系!H{b12}"
+    assert provenance["indicators.B12.input1"] == f"指标体系!H{b12}"
     assert provenance["survey.valid"] == "问卷!F3" and provenance["narrative.problems"].startswith("报告!C")
 
 

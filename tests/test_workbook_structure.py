@@ -182,7 +182,7 @@ def test_summary_and_report_sheets(workbook):
     assert kinds == {"决算勾稽", "问卷", "指标计分"}
     report = workbook[report_sheet.NAME]
     assert report.column_dimensions["A"].hidden
-    keys = [key for key, _ in NARRATIVE_SECTIONS]
+    keys = [section.key for section in NARRATIVE_SECTIONS]
     assert [report[f"A{report_sheet.FIRST_ROW + i}"].value for i in range(len(keys))] == keys
 
 

@@ -37,13 +37,6 @@ def classify(line: str) -> Line:
     return Line(level, text[: end.end()], text[end.end():])
 
 
-def numeral(n: int) -> str:
-    """1 → 一 … 10 → 十, 11 → 十一 … 99."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
-    return head + (_NUMERALS[ones - 1] if ones else "")
-
-
 def level2_count(text: str) -> int:
     """How many （一）-style headings a narrative text has (to number what follows)."""
     kinds = (classify(line) for line in text.splitlines())

@@ -12,20 +12,33 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
 
 from scoring import (
-    FUNDS_TEMPLATE, NARRATIVE_SECTIONS, Assessment, Evaluation, Finding, Ruleset, Scorecard, fill, fmt2, fmt_points,
-    is_known, most_severe_first, placeholder_values,
+    FUNDS_TEMPLATE,
+    NARRATIVE_SECTIONS,
+    SECTION_HEADINGS,
+    Assessment,
+    Evaluation,
+    Finding,
+    Ruleset,
+    Scorecard,
+    chinese_numeral,
+    fill,
+    fmt2,
+    fmt_points,
+    is_known,
+    most_severe_first,
+    placeholder_values,
 )
 
 from ..pdf_convert import ConverterMissing, docx_to_pdf
 from ..safe_io import available_path, write_new
 from . import charts, tables
-from .analysis import indicator_analysis, level2_count, numeral
+from .analysis import indicator_analysis, level2_count
 from .layout import ReportFonts, configure
 from .writer import Writer
 
-TITLES = dict(NARRATIVE_SECTIONS)
-OVERVIEW_KEYS = ("org", "functions", "work", "management", "funds", "procurement", "assets")
-CHAPTER_KEYS = ("goals", "approach", "conclusion", "experience", "problems", "suggestions")
+TITLES = SECTION_HEADINGS
+OVERVIEW_KEYS = tuple(section.key for section in NARRATIVE_SECTIONS if section.part == "overview")
+CHAPTER_KEYS = tuple(section.key for section in NARRATIVE_SECTIONS if section.part == "chapter")
 
 
 @dataclass(frozen=True)
@@ -121,7 +134,7 @@ def _metadata(doc: DocxDocument, title: str, author: str) -> None:
 def _analysis(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scorecard, number: int) -> None:
     """（N）指标得分分析: generated from the scorecard, with the charts."""
     info = evaluation.info
-    writer.heading(f"（{numeral(number)}）指标得分分析", 2)
+    writer.heading(f"（{chinese_numeral(number)}）指标得分分析", 2)
     writer.paragraph(
         f"按照《{rs.name}》，本次评价共设{len(rs.level1)}个一级指标、{len(rs.level2)}个二级指标、"
         f"{len(rs.indicators)}个三级指标，满分{fmt_points(rs.total_weight)}分。{info.unit_name}综合得分"

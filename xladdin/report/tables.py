@@ -8,8 +8,21 @@ from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt
 
 from scoring import (
-    COLUMNS, PRINTED_LINES, ROWS, Accounts, Group, Indicator, IndicatorEntry, IndicatorScore, Ruleset, Scorecard,
-    Survey, fmt2, fmt_money, fmt_points, printed_line,
+    COLUMNS,
+    PRINTED_LINES,
+    ROWS,
+    Accounts,
+    Group,
+    Indicator,
+    IndicatorEntry,
+    IndicatorScore,
+    Ruleset,
+    Scorecard,
+    Survey,
+    fmt2,
+    fmt_money,
+    fmt_points,
+    printed_line,
 )
 
 from .layout import TABLE_SIZE, element

@@ -10,7 +10,15 @@ from docx.shared import Length, Pt
 from docx.text.run import Run
 
 from .analysis import Line, classify, title_lines
-from .layout import STYLES, TITLE_SIZE, ReportFonts, element, font_for, page_setup, text_width
+from .layout import (
+    STYLES,
+    TITLE_SIZE,
+    ReportFonts,
+    element,
+    font_for,
+    page_setup,
+    text_width,
+)
 
 _LEVEL_ROLE = {1: "heading1", 2: "heading2"}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring import NARRATIVE_SECTIONS, Assessment, Ruleset
+from scoring import NARRATIVE_SECTIONS, SECTION_HEADINGS, Assessment, Ruleset
 
 from . import style as S
 from .file import WorkbookError, WorkbookFile
@@ -19,10 +19,10 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     narrative = job.evaluation.narrative if job.evaluation else {}
     S.title(ws, "B1", "评价报告正文（按栏目填写，供生成报告使用）", "C1")
     S.header_row(ws, 2, [(KEY_COLUMN, "键"), (TITLE_COLUMN, "部分"), (TEXT_COLUMN, "内容")])
-    for row, (key, heading) in enumerate(NARRATIVE_SECTIONS, start=FIRST_ROW):
-        S.label_cell(ws, f"{KEY_COLUMN}{row}", key)
-        S.label_cell(ws, f"{TITLE_COLUMN}{row}", heading, bold=True)
-        S.input_cell(ws, f"{TEXT_COLUMN}{row}", narrative.get(key) or None, wrap=True)
+    for row, section in enumerate(NARRATIVE_SECTIONS, start=FIRST_ROW):
+        S.label_cell(ws, f"{KEY_COLUMN}{row}", section.key)
+        S.label_cell(ws, f"{TITLE_COLUMN}{row}", section.heading, bold=True)
+        S.input_cell(ws, f"{TEXT_COLUMN}{row}", narrative.get(section.key) or None, wrap=True)
         ws.row_dimensions[row].height = 120
     S.widths(ws, {KEY_COLUMN: 10, TITLE_COLUMN: 28, TEXT_COLUMN: 100})
     ws.column_dimensions[KEY_COLUMN].hidden = True
@@ -37,7 +37,7 @@ def defined_names(rs: Ruleset) -> dict[str, str]:
 def read(book: WorkbookFile, reading: Reading) -> None:
     """Each section's text from the row whose key cell names it, wherever that row is."""
     ws = book.sheets[NAME]
-    known = dict(NARRATIVE_SECTIONS)
+    known = SECTION_HEADINGS
     rows: dict[str, int] = {}
     for row in range(FIRST_ROW, FIRST_ROW + MAX_SECTIONS):
         key = ws.value(f"{KEY_COLUMN}{row}")
