@@ -10,7 +10,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from scoring import (
     EvidenceError,
@@ -120,7 +121,8 @@ def _parse_sheets(path: Path) -> tuple[dict[str, SheetCells], dict[str, str]]:
     """
     import openpyxl
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
     from openpyxl.xml import DEFUSEDXML
 
     if not DEFUSEDXML:
@@ -131,6 +133,16 @@ def _parse_sheets(path: Path) -> tuple[dict[str, SheetCells], dict[str, str]]:
             cell: dict[str, Any] = super().parse_cell(element)  # data_only: the saved value
             cell["formula"] = self.parse_formula(element) if element.find(FORMULA_TAG) is not None else None
             return cell
+
+        def rows(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+            """The rows of sheetData; unlike ``parse`` it stops there (merges, validations and
+            conditional formats that follow are not needed here and cost a third of the time)."""
+            for _, element in iterparse(self.source):
+                if element.tag == ROW_TAG:
+                    yield self.parse_row(element)
+                    element.clear()
+                elif element.tag == DATA_TAG:
+                    return
 
     try:
         # Any: the private members below (the read-only sheet's XML source and shared strings, the
@@ -143,7 +155,7 @@ def _parse_sheets(path: Path) -> tuple[dict[str, SheetCells], dict[str, str]]:
                 with ws._get_source() as src:
                     parser = BothParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                         date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-                    for row_number, row in parser.parse():
+                    for row_number, row in parser.rows():
                         if row_number > MAX_ROWS:
                             break
                         for item in row:
