@@ -118,3 +118,20 @@ def test_assessment_is_one_immutable_result(seed, xundian):
 def test_a_ruleset_is_resolved_once_per_process():
     assert load_ruleset("xundian-2024") is load_ruleset("xundian-2024")
     assert sample_evaluation().ruleset == "xundian-2024"
+
+
+def test_a_workbook_of_a_user_ruleset_refuses_another_and_accepts_its_moved_file(tmp_path, example_toml, capsys):
+    out = tmp_path / "example.xlsx"
+    assert main(["new", "--ruleset", str(example_toml), str(out)]) == 0
+    wb = load_workbook(out)
+    wb[info_sheet.NAME][info_sheet.cell("year")] = 2025
+    wb.save(out)
+    capsys.readouterr()
+    assert main(["score", str(out), "--ruleset", "xundian-2024"]) == 2
+    assert "按规则集「example」生成，不能改用规则集「xundian-2024」" in capsys.readouterr().err
+    moved = tmp_path / "moved.toml"
+    example_toml.rename(moved)
+    assert main(["score", str(out)]) == 2
+    assert "不存在" in capsys.readouterr().err
+    assert main(["score", str(out), "--ruleset", str(moved)]) == 0
+    assert "规则集：示例指标体系" in capsys.readouterr().out

@@ -153,9 +153,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     write_text_new(target, evaluation.model_dump_json(indent=1, exclude_defaults=False))
     print(f"已写入示例评价数据：{target}")
     workbook = available_path(out / sample_name())
-    write_new(workbook, build_workbook(load_ruleset(evaluation.ruleset), evaluation).save)
+    ruleset = load_ruleset(evaluation.ruleset)
+    write_new(workbook, build_workbook(ruleset, evaluation).save)
     print(f"已写入示例工作簿：{workbook}")
-    assessment = assess_workbook(workbook)
+    assessment = assess_workbook(workbook, ruleset)
     result = build_report(assessment, pdf=find_converter() is not None)
     print(f"已写入示例报告：{result.docx_path}")
     if result.pdf_path:

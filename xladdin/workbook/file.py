@@ -194,15 +194,25 @@ class WorkbookFile:
         self.ruleset = self._resolve(ruleset)
 
     def _resolve(self, given: Ruleset | None) -> Ruleset:
-        """The ruleset the workbook was built with; one passed in must be that ruleset (same id)."""
-        ref = self.ruleset_ref
-        if given is not None:
-            if not ref.lower().endswith(".toml") and given.id != ref:
-                raise WorkbookError(
-                    f"「{self.path.name}」按规则集「{ref}」生成，不能改用规则集「{given.id}」计分：指标代码相同的输入会被套用到不同的指标。"
-                    "请去掉 --ruleset，或用 pe-eval new 按新规则集生成工作簿后转录数据"
-                )
+        """The ruleset the workbook was built with; one passed in must have its id.
+
+        A passed-in ruleset stands in for the workbook's .toml file when that file is gone (moved).
+        """
+        try:
+            own = self._own_ruleset()
+        except WorkbookError:
+            if given is None or not self.ruleset_ref.lower().endswith(".toml"):
+                raise
             return given
+        if given is not None and given.id != own.id:
+            raise WorkbookError(
+                f"「{self.path.name}」按规则集「{own.id}」生成，不能改用规则集「{given.id}」计分：指标代码相同的输入会被套用到不同的指标。"
+                "请去掉 --ruleset，或用 pe-eval new 按新规则集生成工作簿后转录数据"
+            )
+        return given or own
+
+    def _own_ruleset(self) -> Ruleset:
+        ref = self.ruleset_ref
         if ref.lower().endswith(".toml") and (is_network_path(ref) or not Path(ref).is_file()):
             raise WorkbookError(f"工作簿使用的规则集文件「{ref}」不存在、不是本机的普通文件，或位于网络路径上")
         try:
