@@ -19,10 +19,16 @@ from .accounts import (
 from .assessment import Assessment, assess
 from .cells import is_network_path
 from .errors import UserError
-from .evaluate import Scorecard, check_evaluation, score_evaluation
+from .evaluate import (
+    INCOMPLETE,
+    Scorecard,
+    Unscored,
+    check_evaluation,
+    score_evaluation,
+)
 from .evidence import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
 from .findings import SEVERITY_NAMES, Finding, most_severe_first
-from .indicator_score import IndicatorScore
+from .indicator_score import MISSING_INPUT, OVERRIDDEN, IndicatorScore
 from .model import (
     BasicInfo,
     Evaluation,
@@ -46,18 +52,27 @@ from .narrative import (
 )
 from .numbers import HUNDRED, chinese_numeral, fmt2, fmt_money, fmt_points, round2
 from .rules import RULE_CLASSES, InputKind, RuleInput
-from .ruleset import Group, Indicator, Ruleset, RulesetError, load_ruleset, read_ruleset_file, shipped_rulesets
+from .ruleset import (
+    Group,
+    Indicator,
+    Ruleset,
+    RulesetError,
+    load_ruleset,
+    read_ruleset_file,
+    shipped_rulesets,
+)
 from .sources import describe as describe_source
 from .survey import Survey, SurveyOption, SurveyQuestion
 from .validation import chinese_errors
 
 __all__ = [
-    "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
-    "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SECTION_HEADINGS", "SEVERITY_NAMES",
+    "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "INCOMPLETE", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
+    "MISSING_INPUT", "OVERRIDDEN", "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SECTION_HEADINGS", "SEVERITY_NAMES",
     "Accounts", "Assessment", "BasicInfo", "Evaluation", "EvaluationError", "EvidenceError", "Finding", "Group",
     "Identity", "Indicator", "IndicatorEntry", "IndicatorScore", "InputKind", "KeyProject", "NarrativeSection",
     "ProgressPoint",
-    "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "UserError",
+    "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "Unscored",
+    "UserError",
     "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
     "fmt_points", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
     "parse_evaluation", "parse_number", "parse_rate", "parse_yes_no", "placeholder_values", "printed_line",

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from pydantic import Field
+
 from . import sources
 from .accounts import check_accounts
 from .base import Record
@@ -21,14 +23,26 @@ class SurveySummary(Record):
     average: Decimal | None
 
 
+INCOMPLETE = "未完成"  # shown where a grade would be while any indicator is unscored
+
+
+class Unscored(Record):
+    """A 三级 indicator without a score, and why."""
+
+    code: str
+    name: str
+    reason: str
+
+
 class Scorecard(Record):
     ruleset: str
-    total: Decimal
-    grade: str
+    complete: bool = Field(description="每个三级指标都已计分；为 false 时总分只是已计分指标的合计，不评定等级")
+    total: Decimal = Field(description="总得分（complete 为 false 时是已计分指标的合计）")
+    grade: str | None = Field(description="等级；结果未完成时为 null")
     subtotals: dict[str, Decimal]
     indicators: list[IndicatorScore]
     survey: SurveySummary | None
-    incomplete: list[str]
+    incomplete: list[Unscored] = Field(description="未能计分的指标及原因")
 
 
 def indicator_values(evaluation: Evaluation, indicator: Indicator) -> list[object]:
@@ -65,14 +79,16 @@ def score_evaluation(evaluation: Evaluation, rs: Ruleset) -> Scorecard:
         subtotals[group.code] = round2(sum((subtotals[g.code] for g in rs.subgroups(group.code)), ZERO))
     total = round2(sum((subtotals[g.code] for g in rs.level1), ZERO))
     survey = evaluation.survey
+    unscored = [Unscored(code=r.code, name=r.name, reason=r.explanation) for r in results if r.score is None]
     return Scorecard(
         ruleset=rs.id,
+        complete=not unscored,
         total=total,
-        grade=grade_for(total, rs.grades),
+        grade=None if unscored else grade_for(total, rs.grades),
         subtotals={g.code: subtotals[g.code] for g in (*rs.level1, *rs.level2)},
         indicators=results,
         survey=SurveySummary(total=survey.total, valid=survey.valid, average=survey.average) if survey else None,
-        incomplete=[r.code for r in results if r.score is None],
+        incomplete=unscored,
     )
 
 

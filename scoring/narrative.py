@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from .accounts import COLUMNS, ROWS
+from .evaluate import INCOMPLETE
 from .numbers import HUNDRED, ZERO, chinese_numeral, fmt2, fmt_points, round2, to_wan
 
 if TYPE_CHECKING:
@@ -311,7 +312,7 @@ def placeholder_values(evaluation: Evaluation, scorecard: Scorecard) -> dict[str
     """Every placeholder whose data is present, formatted for the report."""
     values = _info_values(evaluation) | _account_values(evaluation)
     values["总得分"] = fmt2(scorecard.total)
-    values["等级"] = scorecard.grade
+    values["等级"] = scorecard.grade or INCOMPLETE
     survey = evaluation.survey
     if survey is not None:
         values.update(

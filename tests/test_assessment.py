@@ -13,6 +13,8 @@ import xladdin.workbook.file
 from scoring import Assessment, assess, load_ruleset, sample_evaluation
 from xladdin import build_templates
 from xladdin.cli import main
+from xladdin.workbook import assess_workbook
+from xladdin.workbook import indicators as indicators_sheet
 from xladdin.workbook import info as info_sheet
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
@@ -135,3 +137,38 @@ def test_a_workbook_of_a_user_ruleset_refuses_another_and_accepts_its_moved_file
     assert "不存在" in capsys.readouterr().err
     assert main(["score", str(out), "--ruleset", str(moved)]) == 0
     assert "规则集：示例指标体系" in capsys.readouterr().out
+
+
+def _c101_typed_as_95(tmp_path):
+    """The sample with C101's rate typed as 95 (meaning 95%) and its override removed: unscorable."""
+    wb = load_workbook(SAMPLE)
+    ws = wb[indicators_sheet.NAME]
+    row = indicators_sheet.rows(load_ruleset("xundian-2024"))["C101"]
+    ws[f"H{row}"], ws[f"K{row}"], ws[f"L{row}"] = 95, None, None
+    path = tmp_path / "c101.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_an_unscored_indicator_makes_the_result_incomplete(tmp_path, capsys):
+    path = _c101_typed_as_95(tmp_path)
+    assert main(["score", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("未完成：31项指标中1项未能计分：C101（")
+    assert lines[2].startswith("已计分指标合计：") and "不评定等级" in lines[2] and "等级：" not in "".join(lines[:3])
+    assert main(["score", str(path), "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["complete"] is False and card["grade"] is None
+    assert [u["code"] for u in card["incomplete"]] == ["C101"] and "95" in card["incomplete"][0]["reason"]
+
+
+def test_an_override_without_reason_keeps_the_rule_score_and_is_an_error(tmp_path, capsys):
+    wb = load_workbook(SAMPLE)
+    row = indicators_sheet.rows(load_ruleset("xundian-2024"))["B12"]
+    wb[indicators_sheet.NAME][f"L{row}"] = None  # reason removed, override 3.36 kept
+    path = tmp_path / "no-reason.xlsx"
+    wb.save(path)
+    assessment = assess_workbook(path)
+    b12 = next(r for r in assessment.scorecard.indicators if r.code == "B12")
+    assert b12.score == b12.computed == Decimal("4.00") and assessment.scorecard.complete  # 100% executed
+    assert any(f.code == "IND-INPUT" and "未填写理由" in f.message for f in assessment.errors)

@@ -86,12 +86,16 @@ def test_veto():
     assert vetoed.score == 0 and "该指标不得分" in vetoed.explanation
 
 
-def test_override_needs_reason_and_range():
+def test_an_unusable_override_keeps_the_rule_score_and_is_an_error():
     rule = DiscretionaryRule(type="discretionary")
     no_reason = score_indicator(ind(rule, "2"), ["1"], override="1.5")
-    assert no_reason.score is None and "理由" in no_reason.error
+    assert no_reason.score == D(1) and "未填写理由" in no_reason.error and "暂按规则计分" in no_reason.explanation
     out_of_range = score_indicator(ind(rule, "2"), ["1"], override="3", reason="复核")
-    assert out_of_range.score is None
+    assert out_of_range.score == D(1) and "应在0至2分之间" in out_of_range.error
+    unreadable = score_indicator(ind(rule, "2"), ["1"], override="满分", reason="复核")
+    assert unreadable.score == D(1) and unreadable.error
+    neither = score_indicator(ind(rule, "2"), [None], override="1.5")
+    assert neither.score is None and "规则也无法计算" in neither.explanation
     ok = score_indicator(ind(rule, "2"), ["1"], override="1.5", reason="复核调整")
     assert (ok.score, ok.computed) == (D("1.5"), D(1))
     assert "人工评定1.50分（理由：复核调整）" in ok.explanation

@@ -44,14 +44,22 @@ def test_excel_floats_are_read_as_excel_shows_them():
         ((RS, "A11", "⑤", None, None, None), "第5条细则不存在"),
         ((RS, "A11", [[1, 2]], None, None, None), "输入1应为单个单元格"),
         ((RS, "A11", "#DIV/0!", None, None, None), "无法识别"),
-        ((RS, "A13", "1.8", None, 1.5, None), "须同时填写理由"),
-        ((RS, "A13", "1.8", None, "abc", "理由"), "不是有效的人工得分"),
     ],
 )
 def test_bad_input_gives_a_message_not_an_exception(args, message):
     score, explanation = cells.score(*args), cells.explain(*args)
     assert isinstance(score, str) and message in score
     assert message in explanation
+
+
+@pytest.mark.parametrize(
+    "override, reason, message",
+    [(1.5, None, "未填写理由"), ("abc", "理由", "不是有效的人工得分"), (9, "理由", "应在0至2分之间")],
+)
+def test_an_unusable_override_shows_the_rule_score_and_says_why(override, reason, message):
+    args = (RS, "A13", "1.8", None, override, reason)
+    assert cells.score(*args) == 1.8  # the rule's score, as if no override were typed
+    assert message in cells.explain(*args) and "暂按规则计分" in cells.explain(*args)
 
 
 def test_grade():

@@ -110,6 +110,7 @@ def test_blank_templates_calculate_without_errors(calculate, ruleset):
     layout = summary_sheet.layout(load_ruleset(ruleset))
     assert values[f"汇总!D{layout.total_row}"] == 0
     assert values[f"汇总!D{layout.missing_row}"] == len(load_ruleset(ruleset).indicators)
+    assert values[f"汇总!D{layout.grade_row}"] == "未完成"  # no grade for a partial total
     assert values["指标体系!M4"].startswith("缺少输入")
     assert values["决算!U6"] in (None, "") and values["问卷!G90"] in (None, "")
 

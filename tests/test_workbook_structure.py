@@ -176,7 +176,8 @@ def test_summary_and_report_sheets(workbook):
     rs = load_ruleset(workbook[guide_sheet.NAME]["B3"].value)
     ws = workbook[summary_sheet.NAME]
     layout = summary_sheet.layout(rs)
-    assert ws[f"D{layout.grade_row}"].value == f"=PE_GRADE(D{layout.total_row},规则集)"
+    grade = f"PE_GRADE(D{layout.total_row},规则集)"
+    assert ws[f"D{layout.grade_row}"].value == f'=IF(D{layout.incomplete_row}>0,"未完成",{grade})'
     first = layout.findings_first_row
     kinds = {ws[f"A{r}"].value for r in range(first, ws.max_row + 1)}
     assert kinds == {"决算勾稽", "问卷", "指标计分"}

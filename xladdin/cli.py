@@ -10,8 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from scoring import (
+    INCOMPLETE,
     SEVERITY_NAMES,
     Assessment,
+    Scorecard,
     Evaluation,
     Finding,
     Ruleset,
@@ -83,12 +85,8 @@ def _assessment(args: argparse.Namespace) -> Assessment:
 
 def render_scorecard(assessment: Assessment) -> str:
     info, rs, card = assessment.evaluation.info, assessment.ruleset, assessment.scorecard
-    lines = [
-        f"{info.unit_name} {info.year}年度部门整体支出绩效评价（规则集：{rs.name}）",
-        f"总得分：{fmt2(card.total)}分    等级：{card.grade}",
-        "",
-        "一级、二级指标小计：",
-    ]
+    lines = [f"{info.unit_name} {info.year}年度部门整体支出绩效评价（规则集：{rs.name}）", *result_lines(card), "",
+             "一级、二级指标小计："]
     for group in rs.level1:
         lines.append(f"  {group.code} {_pad(group.name, 16)} 分值{fmt_points(group.weight):>5}  得分{fmt2(card.subtotals[group.code]):>6}")
         for sub in rs.subgroups(group.code):
@@ -101,9 +99,18 @@ def render_scorecard(assessment: Assessment) -> str:
     if card.survey:
         average = fmt2(card.survey.average) if card.survey.average is not None else "—"
         lines += ["", f"问卷：总分{card.survey.total.normalize():f}，有效问卷{card.survey.valid}份，问卷得分{average}分"]
-    if card.incomplete:
-        lines += ["", f"未能计分的指标：{'、'.join(card.incomplete)}（合计按已计分指标计算）"]
     return "\n".join(lines)
+
+
+def result_lines(card: Scorecard) -> list[str]:
+    """The result first: the total and grade, or plainly that the evaluation is not finished."""
+    if card.complete:
+        return [f"总得分：{fmt2(card.total)}分    等级：{card.grade}"]
+    reasons = "；".join(f"{u.code}（{u.reason}）" for u in card.incomplete)
+    return [
+        f"未完成：{len(card.indicators)}项指标中{len(card.incomplete)}项未能计分：{reasons}",
+        f"已计分指标合计：{fmt2(card.total)}分（不是最终得分，不评定等级）",
+    ]
 
 
 def render_findings(findings: list[Finding]) -> str:
@@ -213,8 +220,9 @@ def _batch_row(path: Path, forced: Ruleset | None) -> dict[str, object]:
     info, card, errors = assessment.evaluation.info, assessment.scorecard, assessment.errors
     row.update({
         "单位名称": info.unit_name, "年度": info.year, "规则集": assessment.ruleset.id,
-        "总得分": fmt2(card.total), "等级": card.grade, "错误": len(errors),
-        "警告": sum(f.severity == "warning" for f in assessment.findings), "未计分指标": "、".join(card.incomplete),
+        "总得分": fmt2(card.total), "等级": card.grade or INCOMPLETE, "错误": len(errors),
+        "警告": sum(f.severity == "warning" for f in assessment.findings),
+        "未计分指标": "、".join(u.code for u in card.incomplete),
         "说明": errors[0].message if errors else "",
     })
     return row

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from scoring import (
@@ -121,9 +121,14 @@ def _parse_sheets(path: Path) -> tuple[dict[str, SheetCells], dict[str, str]]:
     """
     import openpyxl
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
-    from openpyxl.xml.functions import iterparse
+    from openpyxl.worksheet._reader import (
+        DATA_TAG,
+        FORMULA_TAG,
+        ROW_TAG,
+        WorkSheetParser,
+    )
     from openpyxl.xml import DEFUSEDXML
+    from openpyxl.xml.functions import iterparse
 
     if not DEFUSEDXML:
         raise WorkbookError("读取工作簿需要 defusedxml（防御 XML 实体攻击）：请安装 defusedxml，并不要设置 OPENPYXL_DEFUSEDXML=False")

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import (
+    MISSING_INPUT,
     Assessment,
     EvidenceError,
     Group,
@@ -30,7 +31,7 @@ from scoring import (
 from . import accounts, info, survey
 from . import style as S
 from .file import WorkbookError, WorkbookFile
-from .sheet import MISSING_PREFIX, NAME_RULESET, BuildJob, Expected, Reading
+from .sheet import NAME_RULESET, BuildJob, Expected, Reading
 
 NAME = "指标体系"
 HEADER_ROW = 3
@@ -247,9 +248,11 @@ def _merge_groups(ws: Worksheet, listed: list[tuple[Group, Group, Indicator]]) -
 
 
 def _highlights(ws: Worksheet, first: int, last: int) -> None:
-    score, override = COL["score"], COL["override"]
+    score, override, reason = COL["score"], COL["override"], COL["reason"]
     results = f"{score}{first}:{score}{last}"
-    S.highlight(ws, results, f'LEFT({score}{first},{len(MISSING_PREFIX)})="{MISSING_PREFIX}"', None, S.MUTED_FONT)
+    S.highlight(ws, f"{reason}{first}:{reason}{last}", f'AND(${override}{first}<>"",${reason}{first}="")',
+                S.FAIL_FILL, S.FAIL_FONT)  # an override needs its reason
+    S.highlight(ws, results, f'LEFT({score}{first},{len(MISSING_INPUT)})="{MISSING_INPUT}"', None, S.MUTED_FONT)
     S.highlight(ws, results, f"ISTEXT({score}{first})", S.FAIL_FILL, S.FAIL_FONT)
     S.highlight(ws, f"{results} {override}{first}:{override}{last}", f'${override}{first}<>""', S.AMBER_FILL, S.AMBER_FONT)
 

@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 LAYOUT_VERSION = 1  # bump whenever a cell moves: the reader refuses workbooks of another version
 NAME_RULESET = "规则集"
 NAME_LAYOUT = "版式版本"
-OVERRIDDEN = "人工评定"
-MISSING_PREFIX = "缺少输入"
 
 
 def absolute(sheet: str, cell: str) -> str:

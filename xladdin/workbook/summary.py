@@ -5,17 +5,25 @@ from dataclasses import dataclass
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring import COLUMN_NAMES, Assessment, Ruleset
+from scoring import (
+    COLUMN_NAMES,
+    INCOMPLETE,
+    MISSING_INPUT,
+    OVERRIDDEN,
+    Assessment,
+    Ruleset,
+)
 
 from . import accounts, indicators, info, survey
 from . import style as S
 from .file import WorkbookFile
-from .sheet import MISSING_PREFIX, NAME_RULESET, OVERRIDDEN, BuildJob, Expected, Reading
+from .sheet import NAME_RULESET, BuildJob, Expected, Reading
 
 NAME = "汇总"
 BUTTON_CELL = "F2"  # left free for the 导出评价报告 button the Windows installer adds
 NAME_TOTAL = "总分"
 NAME_GRADE = "等级"
+OVERRIDE_UNUSED = "人工得分未采用（见计分说明）"
 HEADER_ROW = 6
 
 
@@ -49,7 +57,9 @@ def layout(rs: Ruleset) -> Layout:
 
 
 def grade_formula(rs: Ruleset) -> str:
-    return f"=PE_GRADE(D{layout(rs).total_row},{NAME_RULESET})"
+    """No grade while any indicator is unscored: the total is then only a partial sum."""
+    lay = layout(rs)
+    return f'=IF(D{lay.incomplete_row}>0,"{INCOMPLETE}",PE_GRADE(D{lay.total_row},{NAME_RULESET}))'
 
 
 # ── build ─────────────────────────────────────────────────
@@ -86,8 +96,8 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         (lay.survey_row, "问卷综合得分", f"={survey.NAME}!{survey.cell('average')}"),
         (lay.failures_row, "未通过的检查（项）",
          f'=ROWS({findings})-COUNTIF({findings},"✓")-COUNTBLANK({findings})'
-         f'-COUNTIF({findings},"{OVERRIDDEN}")-COUNTIF({findings},"{MISSING_PREFIX}*")'),
-        (lay.missing_row, "尚缺输入的指标（个）", f'=COUNTIF({findings},"{MISSING_PREFIX}*")'),
+         f'-COUNTIF({findings},"{OVERRIDDEN}")-COUNTIF({findings},"{MISSING_INPUT}*")'),
+        (lay.missing_row, "尚缺输入的指标（个）", f'=COUNTIF({findings},"{MISSING_INPUT}*")'),
     ):
         _line(ws, row, "", label, None, formula, bold=row == lay.grade_row)
     S.widths(ws, {"A": 12, "B": 64, "C": 24, "D": 40})
@@ -116,11 +126,9 @@ def _build_findings(ws: Worksheet, rs: Ruleset, lay: Layout) -> str:
     for number in range(1, survey.QUESTIONS + 1):
         place = f"{survey.NAME}!{survey.count_check_cell(number)}"
         lines.append(("问卷", f"第{number}题各选项人数合计等于有效问卷数", place, f"={place}"))
-    score, override = indicators.COL["score"], indicators.COL["override"]
     for (_, _, indicator), row in zip(indicators.order(rs), indicators.rows(rs).values()):
-        cell = f"{indicators.NAME}!{score}{row}"
-        lines.append(("指标计分", f"{indicator.code} {indicator.name}", cell,
-                      f'=IF(ISNUMBER({cell}),IF({indicators.NAME}!{override}{row}="","✓","{OVERRIDDEN}"),{cell})'))
+        cell = f"{indicators.NAME}!{indicators.COL['score']}{row}"
+        lines.append(("指标计分", f"{indicator.code} {indicator.name}", cell, _indicator_check(cell, row)))
     first = lay.findings_first_row
     for i, (kind, text, where, formula) in enumerate(lines):
         row = first + i
@@ -131,10 +139,19 @@ def _build_findings(ws: Worksheet, rs: Ruleset, lay: Layout) -> str:
     last = first + len(lines) - 1
     results = f"D{first}:D{last}"
     S.highlight(ws, results, f'D{first}="✓"', None, S.OK_FONT)
-    S.highlight(ws, results, f'LEFT(D{first},{len(MISSING_PREFIX)})="{MISSING_PREFIX}"', None, S.MUTED_FONT)
+    S.highlight(ws, results, f'LEFT(D{first},{len(MISSING_INPUT)})="{MISSING_INPUT}"', None, S.MUTED_FONT)
     S.highlight(ws, results, f'D{first}="{OVERRIDDEN}"', S.AMBER_FILL, S.AMBER_FONT)
     S.highlight(ws, results, f'D{first}<>""', S.FAIL_FILL, S.FAIL_FONT)
     return results
+
+
+def _indicator_check(score: str, row: int) -> str:
+    """✓; 人工评定 when an override was used; 人工得分未采用 when one was typed but cannot be used
+    (no reason, out of range: the explanation then starts otherwise); else the score cell's message."""
+    override = f"{indicators.NAME}!{indicators.COL['override']}{row}"
+    explain = f"{indicators.NAME}!{indicators.COL['explain']}{row}"
+    used = f'LEFT({explain},{len(OVERRIDDEN)})="{OVERRIDDEN}"'
+    return (f'=IF(ISNUMBER({score}),IF({override}="","✓",IF({used},"{OVERRIDDEN}","{OVERRIDE_UNUSED}")),{score})')
 
 
 def defined_names(rs: Ruleset) -> dict[str, str]:
@@ -152,5 +169,5 @@ def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
     lay = layout(rs)
     return [
         Expected(f"{NAME}!D{lay.total_row}", "总分", None, float(card.total)),
-        Expected(f"{NAME}!D{lay.grade_row}", "等级", grade_formula(rs), card.grade),
+        Expected(f"{NAME}!D{lay.grade_row}", "等级", grade_formula(rs), card.grade or INCOMPLETE),
     ]
