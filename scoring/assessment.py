@@ -40,11 +40,12 @@ def assess(
 ) -> Assessment:
     """Score and check ``evaluation`` under ``ruleset`` — the one pass every command consumes."""
     card = score_evaluation(evaluation, ruleset)
+    where = MappingProxyType(dict(provenance or {}))
     return Assessment(
         evaluation=evaluation,
         ruleset=ruleset,
         scorecard=card,
-        findings=tuple(check_evaluation(evaluation, ruleset, card)),
+        findings=tuple(check_evaluation(evaluation, ruleset, card, where)),
         source=source,
-        provenance=MappingProxyType(dict(provenance or {})),
+        provenance=where,
     )

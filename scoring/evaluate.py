@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from pydantic import Field
@@ -12,7 +13,7 @@ from .base import Record
 from .findings import Finding, most_severe_first
 from .grades import grade_for
 from .indicator_score import IndicatorScore, score_indicator
-from .model import Evaluation
+from .model import BasicInfo, Evaluation
 from .numbers import ZERO, fmt2, round2
 from .ruleset import Indicator, Ruleset
 
@@ -92,8 +93,13 @@ def score_evaluation(evaluation: Evaluation, rs: Ruleset) -> Scorecard:
     )
 
 
-def check_evaluation(evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> list[Finding]:
-    """Everything a reviewer should look at, most severe first; ``card`` is the evaluation's scorecard."""
+def check_evaluation(
+    evaluation: Evaluation, rs: Ruleset, card: Scorecard, provenance: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """Everything a reviewer should look at, most severe first; ``card`` is the evaluation's scorecard.
+
+    ``provenance`` (input → ``sheet!cell``) lets a finding name the cell to fix.
+    """
     findings = check_accounts(evaluation.accounts)
     if evaluation.survey is not None:
         findings.extend(evaluation.survey.findings())
@@ -107,7 +113,7 @@ def check_evaluation(evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> li
         seen.add(entry.code)
     for result in card.indicators:
         findings.extend(_indicator_findings(result))
-    findings.extend(_info_findings(evaluation))
+    findings.extend(_info_findings(evaluation, provenance or {}))
     return most_severe_first(findings)
 
 
@@ -149,13 +155,25 @@ def credit_code_valid(code: str) -> bool:
     return _CODE_CHARS[(31 - total % 31) % 31] == code[17]
 
 
-def _info_findings(evaluation: Evaluation) -> list[Finding]:
-    code = evaluation.info.credit_code.strip()
+REQUIRED_INFO = ("unit_name", "year")  # the report's title and every reference need them
+RECOMMENDED_INFO = ("credit_code", "supervisor", "staff_quota", "evaluator")
+
+
+def _info_findings(evaluation: Evaluation, provenance: Mapping[str, str]) -> list[Finding]:
+    info, found = evaluation.info, []
+    for name in (*REQUIRED_INFO, *RECOMMENDED_INFO):
+        if getattr(info, name) in (None, ""):
+            label = BasicInfo.model_fields[name].description
+            required = name in REQUIRED_INFO
+            found.append(Finding(
+                severity="error" if required else "warning", code="INFO-REQUIRED" if required else "INFO-RECOMMENDED",
+                where=provenance.get(f"info.{name}", f"基本信息 {label}"),
+                message=f"{label}未填写" + ("：报告标题和文中引用需要它" if required else "（建议填写）"),
+            ))
+    code = info.credit_code.strip()
     if code and not credit_code_valid(code):
-        return [
-            Finding(
-                severity="warning", code="INFO-CREDIT-CODE", where="基本信息 统一社会信用代码",
-                message=f"统一社会信用代码「{code}」未通过 GB 32100 校验（注意字母O与数字0、字母I与数字1）",
-            )
-        ]
-    return []
+        found.append(Finding(
+            severity="warning", code="INFO-CREDIT-CODE", where=provenance.get("info.credit_code", "基本信息 统一社会信用代码"),
+            message=f"统一社会信用代码「{code}」未通过 GB 32100 校验（注意字母O与数字0、字母I与数字1）",
+        ))
+    return found

@@ -54,8 +54,12 @@ def _text(value: object) -> str | None:
     return None if text in EMPTY_MARKS else text
 
 
-def parse_number(value: object, what: str = "数值", suffixes: tuple[str, ...] = ()) -> Decimal | None:
+def parse_number(
+    value: object, what: str = "数值", suffixes: tuple[str, ...] = (), example: str = "4,228,106.35"
+) -> Decimal | None:
     """Parse a number (money, count, score); ``None`` when the cell is empty.
+
+    ``example`` is the right form shown in the message (money by default; a count says 23, a year 2024).
 
     Excel's floats are read to 15 significant digits, as Excel shows them
     (``0.30000000000000004`` → ``0.3``).
@@ -82,7 +86,7 @@ def parse_number(value: object, what: str = "数值", suffixes: tuple[str, ...] 
     if _GROUPED.fullmatch(text):
         text = text.replace(",", "")
     elif not _PLAIN.fullmatch(text):
-        raise EvidenceError(f"「{_show(value)}」不是有效的{what}，应填写数字，如 4,228,106.35")
+        raise EvidenceError(f"「{_show(value)}」不是有效的{what}，应填写数字，如 {example}")
     number = _bounded(Decimal(text), value, what)
     exponent = number.as_tuple().exponent  # an int: the text matched a plain or grouped number
     if isinstance(exponent, int) and -exponent > MAX_DECIMAL_DIGITS:
@@ -100,12 +104,13 @@ def _bounded(number: Decimal, value: object, what: str) -> Decimal:
 def parse_rate(value: object, unit: str = "ratio", what: str = "比率") -> Decimal | None:
     """Parse a rate and return it as a ratio (95% → 0.95)."""
     text = _text(value) if isinstance(value, str) else None
+    example = "95" if unit == "percent" else "95% 或 0.95"
     if text is not None and text.endswith("%"):
-        number = parse_number(text[:-1], what)
+        number = parse_number(text[:-1], what, example="95%")
         if number is None:
-            raise EvidenceError(f"「{_show(value)}」不是有效的{what}")
+            raise EvidenceError(f"「{_show(value)}」不是有效的{what}，应填写如 95%")
         return number / HUNDRED
-    number = parse_number(value, what)
+    number = parse_number(value, what, example=example)
     if number is None:
         return None
     if unit == "percent":
@@ -118,13 +123,13 @@ def parse_rate(value: object, unit: str = "ratio", what: str = "比率") -> Deci
     return number
 
 
-def parse_count(value: object, what: str = "数量") -> int | None:
-    """Parse a non-negative whole number such as a count of items (``2``, ``2项``)."""
-    number = parse_number(value, what, suffixes=("项", "个", "人", "份", "次", "名"))
+def parse_count(value: object, what: str = "数量", example: str = "23") -> int | None:
+    """Parse a non-negative whole number such as a count of items (``2``, ``2项``) or a year."""
+    number = parse_number(value, what, suffixes=("项", "个", "人", "份", "次", "名"), example=example)
     if number is None:
         return None
     if number < 0 or number != number.to_integral_value():
-        raise EvidenceError(f"{what}「{_show(value)}」应为非负整数")
+        raise EvidenceError(f"{what}「{_show(value)}」应为非负整数，如 {example}")
     return int(number)
 
 

@@ -38,8 +38,8 @@ class ProgressPoint(Model):
 class BasicInfo(Model):
     """基本信息. Money here is in 万元, as the narrative states it; the accounts are in 元."""
 
-    unit_name: str = Field(description="单位名称")
-    year: int = Field(ge=2000, le=2100, description="评价年度")
+    unit_name: str = Field(default="", description="单位名称")
+    year: int | None = Field(default=None, ge=2000, le=2100, description="评价年度")
     credit_code: str = Field(default="", description="统一社会信用代码")
     supervisor: str = Field(default="", description="主管部门")
     unit_type: str = Field(default="", description="单位性质")
@@ -62,6 +62,14 @@ class BasicInfo(Model):
     period_start: dt.date | None = Field(default=None, description="评价时段起")
     period_end: dt.date | None = Field(default=None, description="评价时段止")
     evaluator: str = Field(default="", description="评价机构")
+
+    @property
+    def unit_text(self) -> str:
+        return self.unit_name or "【单位名称未填写】"
+
+    @property
+    def year_text(self) -> str:
+        return str(self.year) if self.year is not None else "【年度未填写】"
 
 
 class IndicatorEntry(Model):

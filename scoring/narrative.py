@@ -271,7 +271,9 @@ def _account_values(evaluation: Evaluation) -> dict[str, str]:
 
 def _info_values(evaluation: Evaluation) -> dict[str, str]:
     info = evaluation.info
-    values = {"单位名称": info.unit_name, "年度": str(info.year), "上年度": str(info.year - 1)}
+    values = {"单位名称": info.unit_name} if info.unit_name else {}
+    if info.year is not None:
+        values |= {"年度": str(info.year), "上年度": str(info.year - 1)}
     texts = {
         "统一社会信用代码": info.credit_code, "主管部门": info.supervisor,
         "单位性质": info.unit_type, "评价机构": info.evaluator,

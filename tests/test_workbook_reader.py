@@ -127,20 +127,56 @@ def test_a_changed_formula_is_flagged(tmp_path):
         (_set(guide.NAME, "B3", "mof-2013"), "与规则集「mof-2013」不一致：指标体系!C6 应为指标A21"),
         (_set(guide.NAME, "B3", r"\\server\share\rules.toml"), "位于网络路径上"),
         (_set(guide.NAME, "B3", "/no/such/rules.toml"), "不存在、不是本机的普通文件"),
-        (_set(accounts.NAME, "C6", "四百万"), "决算!C6（第1行年初预算数）：「四百万」不是有效的第1行年初预算数"),
-        (_set(info.NAME, info.cell("staff_quota"), "=20+8"), "是公式，但文件里没有 Excel 保存的计算结果"),
-        (_set(info.NAME, info.cell("year"), None), "（评价年度）未填写"),
-        (_set(info.NAME, info.cell("three_public_current"), -2), "基本信息!B11（本年三公经费（万元））：应不小于0"),
-        (_set(indicators.NAME, "K4", "满分"), "指标体系!K4（A11人工得分）"),
-        (_set(survey.NAME, "E6", None), "问卷!E6：第1题的选项缺少标准分值"),
         (_set(accounts.NAME, "B6", 2), "决算!B6 应为行次1"),
     ],
 )
-def test_clear_errors_for_broken_workbooks(tmp_path, edit, message):
+def test_a_workbook_of_another_layout_cannot_be_read(tmp_path, edit, message):
     path = _edited(tmp_path, edit)
     with pytest.raises(WorkbookError) as caught:
         read_workbook(path)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "sheet, ref, value, message",
+    [
+        (accounts.NAME, "C6", "四百万", "第1行年初预算数：「四百万」不是有效的第1行年初预算数，应填写数字，如 4,228,106.35"),
+        (info.NAME, info.cell("staff_quota"), "=20+8", "是公式，但文件里没有 Excel 保存的计算结果"),
+        (info.NAME, info.cell("year"), "二〇二四", "评价年度：「二〇二四」不是有效的评价年度，应填写数字，如 2024"),
+        (info.NAME, info.cell("staff_actual"), "23.5", "应为非负整数，如 23"),
+        (info.NAME, info.cell("three_public_current"), -2, "本年三公经费（万元）：应不小于0"),
+        (indicators.NAME, "K4", "满分", "A11人工得分：「满分」不是有效的A11人工得分"),
+        (survey.NAME, "E6", None, "第1题的选项缺少标准分值，如 10"),
+    ],
+)
+def test_an_unreadable_cell_is_an_error_finding_naming_the_cell(tmp_path, sheet, ref, value, message):
+    assessment = assess_workbook(_edited(tmp_path, _set(sheet, ref, value)))
+    found = [f for f in assessment.errors if f.code == "WB-INPUT"]
+    assert [f.where for f in found] == [f"{sheet}!{ref}"] and message in found[0].message
+
+
+def test_every_bad_cell_is_listed_in_one_run(tmp_path, capsys):
+    def mistype(wb):
+        wb[accounts.NAME]["E6"] = "320万元"
+        wb[info.NAME][info.cell("year")] = "今年"
+        wb[info.NAME][info.cell("staff_quota")] = "二十八"
+        wb[survey.NAME]["F6"] = "四十"
+    path = _edited(tmp_path, mistype)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    for place in ("决算!E6", "基本信息!B4", f"基本信息!{info.cell('staff_quota')}", "问卷!F6"):
+        assert f"WB-INPUT {place}" in out
+    assert "如 2024" in out and "如 23" in out and "如 4,228,106.35" in out
+
+
+def test_a_blank_required_field_is_an_error_and_a_recommended_one_a_warning(tmp_path):
+    def blank(wb):
+        wb[info.NAME][info.cell("unit_name")] = None
+        wb[info.NAME][info.cell("credit_code")] = None
+    assessment = assess_workbook(_edited(tmp_path, blank))
+    by_code = {f.code: f for f in assessment.findings}
+    assert by_code["INFO-REQUIRED"].where == "基本信息!B3" and "单位名称未填写" in by_code["INFO-REQUIRED"].message
+    assert by_code["INFO-RECOMMENDED"].severity == "warning" and "统一社会信用代码" in by_code["INFO-RECOMMENDED"].message
 
 
 def _zip(path, members: dict[str, bytes]):
@@ -232,8 +268,10 @@ def test_new_with_a_custom_ruleset_file(tmp_path):
     out = tmp_path / "custom.xlsx"
     assert main(["new", "--ruleset", str(custom), str(out)]) == 0
     assert load_workbook(out)[guide.NAME]["B3"].value == str(custom.resolve())
-    with pytest.raises(WorkbookError, match="评价年度"):  # the layout and ruleset are accepted; only data is missing
-        read_workbook(out)
+    assessment = assess_workbook(out)  # the layout and ruleset are accepted; only data is missing
+    assert {"单位名称未填写：报告标题和文中引用需要它", "评价年度未填写：报告标题和文中引用需要它"} <= {
+        f.message for f in assessment.errors}
+    assert not assessment.scorecard.complete and assessment.scorecard.grade is None
 
 
 def test_demo_writes_the_sample_workbook(tmp_path, capsys):

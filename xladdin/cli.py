@@ -85,7 +85,7 @@ def _assessment(args: argparse.Namespace) -> Assessment:
 
 def render_scorecard(assessment: Assessment) -> str:
     info, rs, card = assessment.evaluation.info, assessment.ruleset, assessment.scorecard
-    lines = [f"{info.unit_name} {info.year}年度部门整体支出绩效评价（规则集：{rs.name}）", *result_lines(card), "",
+    lines = [f"{info.unit_text} {info.year_text}年度部门整体支出绩效评价（规则集：{rs.name}）", *result_lines(card), "",
              "一级、二级指标小计："]
     for group in rs.level1:
         lines.append(f"  {group.code} {_pad(group.name, 16)} 分值{fmt_points(group.weight):>5}  得分{fmt2(card.subtotals[group.code]):>6}")
@@ -219,7 +219,7 @@ def _batch_row(path: Path, forced: Ruleset | None) -> dict[str, object]:
         return row
     info, card, errors = assessment.evaluation.info, assessment.scorecard, assessment.errors
     row.update({
-        "单位名称": info.unit_name, "年度": info.year, "规则集": assessment.ruleset.id,
+        "单位名称": info.unit_name, "年度": info.year or "", "规则集": assessment.ruleset.id,
         "总得分": fmt2(card.total), "等级": card.grade or INCOMPLETE, "错误": len(errors),
         "警告": sum(f.severity == "warning" for f in assessment.findings),
         "未计分指标": "、".join(u.code for u in card.incomplete),
@@ -272,6 +272,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_ruleset(args: argparse.Namespace) -> int:
     rs = load_ruleset(args.name)
     print(f"规则集「{rs.id}」{rs.name}：{len(rs.level1)}个一级、{len(rs.level2)}个二级、{len(rs.indicators)}个三级指标，满分{fmt_points(rs.total_weight)}分，校验通过。")
+    warning = rs.grade_warning()
+    if warning:
+        print(f"警告：{warning}")
     return 0
 
 

@@ -77,7 +77,7 @@ def assess_workbook(path: Path | str, ruleset: Ruleset | None = None) -> Assessm
     book = open_workbook(path, ruleset)
     evaluation, provenance = read_evaluation(book)
     assessment = assess(evaluation, book.ruleset, source=str(book.path), provenance=provenance)
-    return assessment.with_findings(workbook_findings(book, assessment))
+    return assessment.with_findings([*book.problems, *workbook_findings(book, assessment)])
 
 
 # ── the workbook's own findings: edited formulas, and results Excel saved that differ from the core ──

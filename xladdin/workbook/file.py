@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from scoring import (
     EvidenceError,
+    Finding,
     Ruleset,
     RulesetError,
     UserError,
@@ -197,6 +198,7 @@ class WorkbookFile:
             )
         self.ruleset_ref = str(self.named(NAME_RULESET) or "").strip()
         self.ruleset = self._resolve(ruleset)
+        self.problems: list[Finding] = []  # cells that could not be read; reading goes on without them
 
     def _resolve(self, given: Ruleset | None) -> Ruleset:
         """The ruleset the workbook was built with; one passed in must have its id.
@@ -233,20 +235,29 @@ class WorkbookFile:
         sheet, column, row = match.groups()
         return self.sheets[sheet].value(f"{column}{row}")
 
+    def blank(self, sheet: str, ref: str) -> bool:
+        cell = self.sheets[sheet].cell(ref)
+        return cell.formula is None and cell.value in (None, "")
+
+    def problem(self, sheet: str, ref: str, message: str) -> None:
+        """Record a cell that cannot be read (an error finding naming the cell)."""
+        self.problems.append(Finding(severity="error", code="WB-INPUT", where=f"{sheet}!{ref}", message=message))
+
     def raw(self, sheet: str, ref: str) -> object:
-        """The cell as typed; for a formula, the value Excel saved (error if there is none)."""
+        """The cell as typed; for a formula, the value Excel saved (None, and a problem, if there is none)."""
         cell = self.sheets[sheet].cell(ref)
         if cell.formula is not None and cell.value is None:
-            raise WorkbookError(
-                f"{sheet}!{ref} 是公式，但文件里没有 Excel 保存的计算结果：请直接填写数值，或在 Excel 中重算并保存后再读取"
-            )
+            self.problem(sheet, ref, f"{sheet}!{ref} 是公式，但文件里没有 Excel 保存的计算结果：请直接填写数值，"
+                                     "或在 Excel 中重算并保存后再读取")
         return cell.value
 
-    def parse(self, sheet: str, ref: str, what: str, parser: Callable[..., T], *args: object) -> T:
+    def parse(self, sheet: str, ref: str, what: str, parser: Callable[..., T], *args: object) -> T | None:
+        """The cell parsed; None (and a problem naming the cell, the value and the right form) if it cannot be."""
         try:
             return parser(self.raw(sheet, ref), what, *args)
         except EvidenceError as exc:
-            raise WorkbookError(f"{sheet}!{ref}（{what}）：{exc}") from None
+            self.problem(sheet, ref, f"{what}：{exc}")
+            return None
 
     def text(self, sheet: str, ref: str) -> str:
         value = self.raw(sheet, ref)

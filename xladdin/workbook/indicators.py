@@ -304,7 +304,8 @@ def read(book: WorkbookFile, reading: Reading) -> None:
             try:
                 inputs.append(_literal(book.raw(NAME, cell)))
             except EvidenceError as exc:
-                raise WorkbookError(f"{NAME}!{cell}：{exc}") from None
+                book.problem(NAME, cell, f"{indicator.code}{ref.label}：{exc}")
+                inputs.append(None)
         override = f"{COL['override']}{row}"
         reading.provenance[f"indicators.{indicator.code}.override"] = f"{NAME}!{override}"
         entries.append(IndicatorEntry.model_validate(dict(

@@ -154,11 +154,15 @@ def _date(value: object, what: str) -> dt.date | None:
         raise EvidenceError(f"「{value}」不是有效的{what}，应填写日期，如 2024-01-01") from None
 
 
+def _year(value: object, what: str) -> int | None:
+    return parse_count(value, what, example="2024")
+
+
 def _ratio(value: object, what: str) -> Decimal | None:
     return parse_rate(value, "ratio", what)
 
 
-_PARSERS: dict[str, Callable[[object, str], object]] = {"count": parse_count, "year": parse_count, "amount": parse_number, "date": _date}
+_PARSERS: dict[str, Callable[[object, str], object]] = {"count": parse_count, "year": _year, "amount": parse_number, "date": _date}
 
 
 def read(book: WorkbookFile, reading: Reading) -> None:
@@ -172,32 +176,35 @@ def read(book: WorkbookFile, reading: Reading) -> None:
         parser = _PARSERS.get(field.kind)
         data[field.name] = book.parse(NAME, ref, field.label, parser) if parser else book.text(NAME, ref)
         reading.provenance[f"info.{field.name}"] = f"{NAME}!{ref}"
-    if data["year"] is None:
-        raise WorkbookError(f"{NAME}!{cell('year')}（评价年度）未填写")
     data["key_projects"] = _read_projects(book)
     data["execution_progress"] = _read_progress(book)
+    reading.fields["info"] = _validated(book, data)
+
+
+def _validated(book: WorkbookFile, data: dict[str, object]) -> BasicInfo:
+    """BasicInfo from what was read; a value the model refuses (e.g. negative) is a problem and left blank."""
     try:
-        reading.fields["info"] = BasicInfo.model_validate(data)
+        return BasicInfo.model_validate(data)
     except ValidationError as exc:
-        labels = {f.name: f"{NAME}!{cell(f.name)}（{f.label}）" for f in FIELDS}
-        lines = [_relabel(line, labels) for line in chinese_errors(exc, data)]
-        raise WorkbookError("；".join(lines)) from None
-
-
-def _relabel(line: str, labels: dict[str, str]) -> str:
-    where, sep, text = line.partition("：")
-    return f"{labels.get(where, where)}{sep}{text}"
+        refused = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        labels = {f.name: f.label for f in FIELDS}
+        for line in chinese_errors(exc, data):
+            name, _, text = line.partition("：")
+            if name in labels:
+                book.problem(NAME, cell(name), f"{labels[name]}：{text}")
+        return BasicInfo.model_validate({key: value for key, value in data.items() if key not in refused})
 
 
 def _read_projects(book: WorkbookFile) -> list[KeyProject]:
     projects = []
     for row in range(PROJECTS_FIRST_ROW, PROJECTS_FIRST_ROW + PROJECT_ROWS):
         refs = {key: f"{col}{row}" for key, col, _ in PROJECT_COLUMNS}
-        if all(book.raw(NAME, ref) in (None, "") for ref in refs.values()):
+        if all(book.blank(NAME, ref) for ref in refs.values()):
             continue
         name = book.text(NAME, refs["name"])
         if not name:
-            raise WorkbookError(f"{NAME}!{refs['name']}：重点项目缺少项目名称")
+            book.problem(NAME, refs["name"], "重点项目缺少项目名称：该行未读入")
+            continue
         projects.append(KeyProject(
             name=name,
             budget=book.parse(NAME, refs["budget"], "预算数", parse_number),
@@ -213,11 +220,10 @@ def _read_progress(book: WorkbookFile) -> list[ProgressPoint]:
     for row in range(PROGRESS_FIRST_ROW, PROGRESS_FIRST_ROW + PROGRESS_ROWS):
         label = book.text(NAME, f"A{row}")
         rate = book.parse(NAME, f"B{row}", "执行进度", _ratio)
-        if not label and rate is None:
-            continue
-        if not label or rate is None:
-            raise WorkbookError(f"{NAME}!A{row}:B{row}：预算执行进度的时点和进度须同时填写")
-        points.append(ProgressPoint(label=label, rate=rate))
+        if label and rate is not None:
+            points.append(ProgressPoint(label=label, rate=rate))
+        elif label or rate is not None:
+            book.problem(NAME, f"A{row}", f"预算执行进度的时点和进度须同时填写（{NAME}!A{row}:B{row}），如「6月末」和 60.46%")
     return points
 
 

@@ -156,36 +156,41 @@ def defined_names(rs: Ruleset) -> dict[str, str]:
 
 # ── read ──────────────────────────────────────────────────
 def read(book: WorkbookFile, reading: Reading) -> None:
+    """The questionnaire; left out (None) when any of its cells cannot be read, as its figures are then unknown."""
+    before = len(book.problems)
     counts = {attr: book.parse(NAME, ref, label, parse_count) for attr, ref, label in _COUNTS}
     questions = [q for number in range(1, QUESTIONS + 1) if (q := _read_question(book, number))]
     title = book.text(NAME, TITLE)
+    reading.fields["survey"] = None
     if not questions and not title and all(v is None for v in counts.values()):
-        reading.fields["survey"] = None
         return
-    for attr, ref, _ in _COUNTS:
-        if counts[attr] is None:
-            raise WorkbookError(f"{NAME}!{ref}：已填写问卷内容，但份数未填写")
+    for attr, ref, label in _COUNTS:
         reading.provenance[f"survey.{attr}"] = f"{NAME}!{ref}"
-    extra = {"title": title} if title else {}
-    reading.fields["survey"] = Survey.model_validate({**counts, "questions": questions, **extra})
+        if counts[attr] is None and book.blank(NAME, ref):
+            book.problem(NAME, ref, f"已填写问卷内容，但{label}份数未填写，如 49")
+    if len(book.problems) == before:
+        extra = {"title": title} if title else {}
+        reading.fields["survey"] = Survey.model_validate({**counts, "questions": questions, **extra})
 
 
 def _read_question(book: WorkbookFile, number: int) -> SurveyQuestion | None:
     rows = question_rows(number)
     options = []
     for row in rows:
-        if all(book.raw(NAME, f"{c}{row}") in (None, "") for c in "CDEF"):
+        if all(book.blank(NAME, f"{c}{row}") for c in "CDEF"):
             continue
         points = book.parse(NAME, f"E{row}", f"第{number}题标准分值", parse_number)
         if points is None:
-            raise WorkbookError(f"{NAME}!E{row}：第{number}题的选项缺少标准分值")
+            if book.blank(NAME, f"E{row}"):
+                book.problem(NAME, f"E{row}", f"第{number}题的选项缺少标准分值，如 10")
+            continue
         label = book.text(NAME, f"C{row}") or chr(ord("A") + row - rows[0])
         count = book.parse(NAME, f"F{row}", f"第{number}题人数", parse_count)
         options.append(SurveyOption(label=label, text=book.text(NAME, f"D{row}"), points=points, count=count or 0))
     text = book.text(NAME, f"B{rows[0]}")
     if not options:
         if text:
-            raise WorkbookError(f"{NAME}!B{rows[0]}：第{number}题没有选项")
+            book.problem(NAME, f"B{rows[0]}", f"第{number}题没有选项：请填写选项、标准分值和人数")
         return None
     return SurveyQuestion(number=number, text=text, options=options)
 
