@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from ..pdf_convert import ConverterMissing, docx_to_pdf
 from ..safe_io import available_path, write_new
 from . import charts, tables
 from .analysis import indicator_analysis, level2_count
+from .fonts import FONT_ENV, configured_font
 from .layout import ReportFonts, configure
 from .writer import Writer
 
@@ -94,7 +96,7 @@ def render(evaluation: Evaluation, rs: Ruleset, card: Scorecard, fonts: ReportFo
     configure(doc, fonts)
     writer = Writer(doc, fonts)
     texts = _Texts(evaluation, placeholder_values(evaluation, card))
-    title = f"{info.unit_name}{info.year}年度部门整体支出绩效评价报告"
+    title = f"{info.unit_text}{info.year_text}年度部门整体支出绩效评价报告"
     _metadata(doc, title, info.evaluator or info.unit_name)
     writer.title(title, info.unit_name)
 
@@ -113,11 +115,27 @@ def render(evaluation: Evaluation, rs: Ruleset, card: Scorecard, fonts: ReportFo
             _analysis(writer, evaluation, rs, card, level2_count(text) + 1)
 
     _annexes(writer, texts, evaluation, rs, card)
-    findings = texts.findings
-    if charts.cjk_font() is None:
-        findings.append(Finding(severity="info", code="RPT-CHART-FONT", where="报告图表",
-                                message="未找到中文字体，图表中的标签以指标代码显示"))
-    return doc, findings
+    return doc, [*texts.findings, *_chart_findings()]
+
+
+def _chart_findings() -> list[Finding]:
+    """No matplotlib (no charts), a configured font not used, or no Chinese font for the labels."""
+    where = "报告图表"
+    if not charts.available():
+        return [Finding(severity="warning", code="RPT-CHARTS", where=where,
+                        message='未安装 matplotlib，报告中未插入图表；如需图表，请运行 pip install "pe-eval[charts]"')]
+    font, setting = charts.cjk_font(), os.environ.get(FONT_ENV, "").strip()
+    findings = []
+    if setting and (font is None or font.path != configured_font()):
+        findings.append(Finding(severity="warning", code="RPT-CHART-FONT", where=where,
+                                message=f"环境变量 {FONT_ENV} 所指的不是可用的字体文件（.ttf/.otf/.ttc）：{setting}"))
+    if font is None:
+        findings.append(Finding(
+            severity="info", code="RPT-CHART-FONT", where=where,
+            message=f"未找到中文字体，图表中的标签以指标代码显示；请安装中文字体（Debian/Ubuntu："
+                    f"sudo apt-get install fonts-noto-cjk），或将环境变量 {FONT_ENV} 设为字体文件的路径",
+        ))
+    return findings
 
 
 def _metadata(doc: DocxDocument, title: str, author: str) -> None:
@@ -142,15 +160,17 @@ def _analysis(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scoreca
     )
     for line in indicator_analysis(rs, card):
         writer.paragraph(line.rest, head=line.head, bold_head=line.level == 1)
+    if not charts.available():  # reported by _chart_findings
+        return
     width = min(writer.width, Mm(150))
     writer.picture(charts.score_chart(rs, card), width, "图1　各二级指标分值与得分")
     if info.execution_progress:
-        writer.picture(charts.progress_chart(info.execution_progress), width, f"图2　{info.year}年预算执行进度")
+        writer.picture(charts.progress_chart(info.execution_progress), width, f"图2　{info.year_text}年预算执行进度")
 
 
 def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> None:
     info = evaluation.info
-    unit, year = info.unit_name, info.year
+    unit, year = info.unit_text, info.year_text
     writer.annex(1, "成本效益分析报告")
     writer.text(texts.section("annex1"), outline=False)
     writer.annex(2, f"部门职能分解及{year}年度工作完成情况")
@@ -180,7 +200,7 @@ def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset,
 
 def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> None:
     """附件5: the overall result, then one 评价底稿 per 三级 indicator."""
-    unit, year = evaluation.info.unit_name, evaluation.info.year
+    unit, year = evaluation.info.unit_text, evaluation.info.year_text
     project = f"{unit}{year}年部门整体支出"
     evaluator = evaluation.info.evaluator or unit
     writer.paragraph(
@@ -218,7 +238,7 @@ def build_report(
     """
     evaluation, rs, card = assessment.evaluation, assessment.ruleset, assessment.scorecard
     if out_path is None:
-        stand_in = Path.cwd() / f"{evaluation.info.unit_name}{evaluation.info.year}年度"
+        stand_in = Path.cwd() / f"{evaluation.info.unit_name or '评价'}{evaluation.info.year or ''}年度"
         target = default_report_path(Path(assessment.source) if assessment.source else stand_in, pdf=pdf)
     else:
         target = Path(out_path)

@@ -1,28 +1,57 @@
-"""Charts for 四、评价结论和绩效分析 (matplotlib, Agg canvas, imported lazily)."""
+"""Charts for 四、评价结论和绩效分析 (matplotlib, Agg canvas, imported lazily; optional extra ``charts``)."""
 from __future__ import annotations
 
 import functools
 import io
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from scoring import HUNDRED, ProgressPoint, Ruleset, Scorecard, fmt2, fmt_points
 
-CJK_FONTS = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei", "PingFang SC", "Noto Serif CJK SC", "AR PL UMing CN", "SimSun",
-)
+from .fonts import CJK_FAMILIES, cjk_font_files
+
 WEIGHT_COLOR = "#c9c9c9"
 SCORE_COLOR = "#1f4e79"
 
 
+class ChartFont(NamedTuple):
+    """A Chinese font registered with matplotlib: its family name and file."""
+
+    family: str
+    path: Path
+
+
+def available() -> bool:
+    """Whether matplotlib (the ``charts`` extra) can be imported."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The first installed font able to draw Chinese, or None (labels then fall back to codes)."""
+def cjk_font() -> ChartFont | None:
+    """The first Chinese font file found that matplotlib can load, registered with it, or None.
+
+    Registered explicitly, so a matplotlib font cache built before the font was installed does not matter.
+    """
+    return next(filter(None, map(_register, cjk_font_files())), None)
+
+
+def _register(path: Path) -> ChartFont | None:
+    """Add ``path`` to matplotlib's font list; its family name (a Simplified Chinese face if it has one)."""
     from matplotlib import font_manager
 
-    names = {entry.name for entry in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in names), None)
+    manager = font_manager.fontManager
+    try:
+        manager.addfont(path)
+    except (OSError, RuntimeError):  # unreadable, or not a font
+        return None
+    names = {entry.name for entry in manager.ttflist if Path(entry.fname) == path}
+    family = next((name for name in CJK_FAMILIES if name in names), None)
+    return ChartFont(family or font_manager.FontProperties(fname=path).get_name(), path)
 
 
 def _render(draw: Callable, width_cm: float, height_cm: float) -> bytes:
@@ -31,7 +60,7 @@ def _render(draw: Callable, width_cm: float, height_cm: float) -> bytes:
     from matplotlib.figure import Figure
 
     font = cjk_font()
-    families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    families = [font.family, "DejaVu Sans"] if font else ["DejaVu Sans"]
     rc: Any = {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False, "font.size": 10}
     with matplotlib.rc_context(rc):
         figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=200)
