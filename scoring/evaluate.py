@@ -113,6 +113,9 @@ def check_evaluation(
         seen.add(entry.code)
     for result in card.indicators:
         findings.extend(_indicator_findings(result))
+        where = (provenance or {}).get(f"indicators.{result.code}.input1", f"指标{result.code}{result.name}")
+        findings.extend(Finding(severity="warning", code="IND-RANGE", where=where, message=f"{result.code}：{doubt}")
+                        for doubt in result.warnings)
     findings.extend(_info_findings(evaluation, provenance or {}))
     return most_severe_first(findings)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from pydantic import Field
+
 from .base import Record
 from .evidence import EvidenceError, parse_number
 from .numbers import ZERO, fmt2, fmt_points, round2
@@ -29,6 +31,7 @@ class IndicatorScore(Record):
     explanation: str
     rule_explanation: str
     error: str | None = None
+    warnings: list[str] = Field(default_factory=list, description="计分可用但需要核对的输入")
 
 
 def score_indicator(
@@ -37,17 +40,19 @@ def score_indicator(
     """Apply the indicator's rule; never raises for bad cell values (the error is in the result)."""
     inputs = indicator.rule.inputs()
     padded = list(values)[: len(inputs)] + [None] * (len(inputs) - len(values))
-    error = None
+    error, warnings = None, []
     try:
         outcome = indicator.rule.compute(padded, indicator.weight)
-        computed, explanation = outcome.score, outcome.explanation
+        warnings = list(outcome.warnings)
+        computed = outcome.score
+        explanation = outcome.explanation + "".join(f"（请核对：{doubt}）" for doubt in warnings)
     except MissingInput as missing:
         computed, explanation = None, f"{MISSING_INPUT}：{missing.args[0]}"
     except EvidenceError as exc:
         computed, explanation, error = None, str(exc), str(exc)
     base = dict(
         code=indicator.code, name=indicator.name, weight=indicator.weight,
-        computed=computed, rule_explanation=explanation,
+        computed=computed, rule_explanation=explanation, warnings=warnings,
     )
     manual, why, problem = _override(override, reason, indicator.weight)
     if problem is not None:  # the override cannot be used: the rule's score stands, and the problem is an error

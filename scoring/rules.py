@@ -45,10 +45,24 @@ between 0 and the weight · count: a whole number · number: an amount or quanti
 
 @dataclass(frozen=True)
 class Outcome:
-    """A rule's result: ``score`` is None when the rule cannot be applied."""
+    """A rule's result: ``score`` is None when the rule cannot be applied; ``warnings`` are doubts
+    about an input that still gave a score (e.g. a rate far outside its plausible range)."""
 
     score: Decimal | None
     explanation: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate in percent (2 decimals), the figures it was computed from, and doubts about it."""
+
+    pct: Decimal
+    figures: str
+    warnings: tuple[str, ...] = ()
+
+    def outcome(self, score: Decimal, explanation: str) -> Outcome:
+        return Outcome(score, explanation, self.warnings)
 
 
 class MissingInput(Exception):
@@ -91,12 +105,16 @@ class RateSpec(Strict):
     formula: Literal["direct", "ratio", "change"] = "direct"
     unit: Literal["ratio", "percent"] = "ratio"
     inputs: list[InputRef] = Field(min_length=1, max_length=2)
+    min_pct: Decimal | None = Field(default=None, description="合理范围下限（百分点）；超出时提示核对")
+    max_pct: Decimal | None = Field(default=None, description="合理范围上限（百分点）；超出时提示核对")
 
     @model_validator(mode="after")
     def _arity(self) -> "RateSpec":
         need = 1 if self.formula == "direct" else 2
         if len(self.inputs) != need:
             raise ValueError(f"比率「{self.label}」的计算方式{self.formula}需要{need}个输入，实际{len(self.inputs)}个")
+        if self.min_pct is not None and self.max_pct is not None and self.min_pct > self.max_pct:
+            raise ValueError(f"比率「{self.label}」的合理范围下限{self.min_pct}%大于上限{self.max_pct}%")
         return self
 
     def rule_inputs(self) -> list[RuleInput]:
@@ -114,14 +132,15 @@ class RateSpec(Strict):
             return f"{self.label}=({names[0]}−{names[1]})÷{names[1]}"
         return self.label
 
-    def evaluate(self, values: Sequence[object]) -> tuple[Decimal, str]:
-        """Return the rate in percent (rounded to 2 decimals) and the figures behind it."""
+    def evaluate(self, values: Sequence[object]) -> Rate:
+        """The rate in percent (rounded to 2 decimals), the figures behind it, and doubts about it."""
         refs = self.rule_inputs()
         if self.formula == "direct":
             ratio = parse_rate(values[0], self.unit, self.label)
             if ratio is None:
                 raise MissingInput(self.inputs[0].label)
-            return round2(ratio * HUNDRED), ""
+            pct = round2(ratio * HUNDRED)
+            return Rate(pct, "", self._doubts(pct, values[0]))
         numbers = []
         for ref, value in zip(refs, values):
             number = parse_number(value, ref.label)
@@ -135,7 +154,21 @@ class RateSpec(Strict):
         if abs(ratio) > MAX_COMPUTED_RATIO:
             raise EvidenceError(f"{self.label}超过{MAX_COMPUTED_RATIO * HUNDRED}%，请核对{self.inputs[0].label}与{self.inputs[1].label}")
         figures = f"{refs[0].show(top)}，{refs[1].show(bottom)}，"
-        return round2(ratio * HUNDRED), figures
+        pct = round2(ratio * HUNDRED)
+        return Rate(pct, figures, self._doubts(pct, None))
+
+    def _doubts(self, pct: Decimal, typed: object) -> tuple[str, ...]:
+        """A bare 1–10 typed for a ratio (5 read as 500%), and a rate outside its plausible range."""
+        doubts = []
+        bare = typed is not None and not str(typed).strip().endswith(("%", "％"))
+        if bare and self.unit == "ratio" and 100 < pct <= 1000:
+            shown = str(typed).strip()
+            doubts.append(f"{self.label}填写为「{shown}」，按比例理解为{fmt2(pct)}%；如指{shown}%，请填写「{shown}%」")
+        low, high = self.min_pct, self.max_pct
+        if (low is not None and pct < low) or (high is not None and pct > high):
+            span = f"{fmt_points(low) if low is not None else '−∞'}%～{fmt_points(high) if high is not None else '+∞'}%"
+            doubts.append(f"{self.label}{fmt2(pct)}%超出合理范围（{span}），请核对")
+        return tuple(doubts)
 
 
 def _numbered(index: int) -> str:
@@ -308,17 +341,18 @@ class ThresholdRule(RuleBase):
         return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
-        pct, figures = self.rate.evaluate(values)
-        head = f"{figures}{self.rate.label}{fmt2(pct)}%"
+        rate = self.rate.evaluate(values)
+        pct = rate.pct
+        head = f"{rate.figures}{self.rate.label}{fmt2(pct)}%"
         thr = fmt_points(self.threshold_pct)
         gap = self.threshold_pct - pct if self.direction == "at_least" else pct - self.threshold_pct
         ok_word, bad_word = ("不低于", "低于") if self.direction == "at_least" else ("不高于", "高于")
         if gap <= 0:
-            return Outcome(round2(weight), f"{head}，{ok_word}{thr}%，得满分{fmt_points(weight)}分")
+            return rate.outcome(round2(weight), f"{head}，{ok_word}{thr}%，得满分{fmt_points(weight)}分")
         deduction = round2(gap * self.deduct_per_point)
         score = max(ZERO, round2(weight - deduction))
         tail = f"扣{fmt_points(deduction)}分，得{fmt_points(score)}分" if score > 0 else "扣完为止，得0分"
-        return Outcome(score, f"{head}，{bad_word}{thr}%共{fmt2(gap)}个百分点，{tail}")
+        return rate.outcome(score, f"{head}，{bad_word}{thr}%共{fmt2(gap)}个百分点，{tail}")
 
     def detail(self, weight: Decimal) -> str:
         word, gap = ("不低于", "低") if self.direction == "at_least" else ("不高于", "超")
@@ -350,17 +384,18 @@ class BandRule(RuleBase):
         return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
-        pct, figures = self.rate.evaluate(values)
-        head = f"{figures}{self.rate.label}{fmt2(pct)}%"
+        rate = self.rate.evaluate(values)
+        pct = rate.pct
+        head = f"{rate.figures}{self.rate.label}{fmt2(pct)}%"
         full, zero = self.full_at_pct, self.zero_at_pct
         lower_is_better = full < zero
         ok_word, bad_word = ("不高于", "不低于") if lower_is_better else ("不低于", "不高于")
         if (pct <= full) if lower_is_better else (pct >= full):
-            return Outcome(round2(weight), f"{head}，{ok_word}{fmt_points(full)}%，得满分{fmt_points(weight)}分")
+            return rate.outcome(round2(weight), f"{head}，{ok_word}{fmt_points(full)}%，得满分{fmt_points(weight)}分")
         if (pct >= zero) if lower_is_better else (pct <= zero):
-            return Outcome(ZERO, f"{head}，{bad_word}{fmt_points(zero)}%，得0分")
+            return rate.outcome(ZERO, f"{head}，{bad_word}{fmt_points(zero)}%，得0分")
         score = round2(weight * (zero - pct) / (zero - full))
-        return Outcome(
+        return rate.outcome(
             score,
             f"{head}，介于{fmt_points(full)}%与{fmt_points(zero)}%之间，"
             f"按比例得{fmt_points(weight)}×({fmt_points(zero)}-{fmt2(pct)})/({fmt_points(zero)}-{fmt_points(full)})"
@@ -390,16 +425,17 @@ class CapRule(RuleBase):
         return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
-        pct, figures = self.rate.evaluate(values)
-        head = f"{figures}{self.rate.label}{fmt2(pct)}%"
+        rate = self.rate.evaluate(values)
+        pct = rate.pct
+        head = f"{rate.figures}{self.rate.label}{fmt2(pct)}%"
         limit = fmt_points(self.limit_pct)
         if self.direction == "at_most":
             ok, words = pct <= self.limit_pct, ("不高于", "超过")
         else:
             ok, words = pct >= self.limit_pct, ("不低于", "低于")
         if ok:
-            return Outcome(round2(weight), f"{head}，{words[0]}{limit}%，得满分{fmt_points(weight)}分")
-        return Outcome(ZERO, f"{head}，{words[1]}{limit}%，不得分")
+            return rate.outcome(round2(weight), f"{head}，{words[0]}{limit}%，得满分{fmt_points(weight)}分")
+        return rate.outcome(ZERO, f"{head}，{words[1]}{limit}%，不得分")
 
     def detail(self, weight: Decimal) -> str:
         word = "不高于" if self.direction == "at_most" else "不低于"
@@ -484,13 +520,14 @@ class ProportionalRule(RuleBase):
         return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
-        pct, figures = self.rate.evaluate(values)
+        rate = self.rate.evaluate(values)
+        pct = rate.pct
         raw = round2(weight * pct / HUNDRED)
         score = min(weight, max(ZERO, raw))
         note = "（不超过分值）" if raw > weight else ""
-        return Outcome(
+        return rate.outcome(
             score,
-            f"{figures}{self.rate.label}{fmt2(pct)}%，{fmt_points(weight)}×{fmt2(pct)}%={fmt_points(score)}分{note}",
+            f"{rate.figures}{self.rate.label}{fmt2(pct)}%，{fmt_points(weight)}×{fmt2(pct)}%={fmt_points(score)}分{note}",
         )
 
     def detail(self, weight: Decimal) -> str:

@@ -172,3 +172,17 @@ def test_an_override_without_reason_keeps_the_rule_score_and_is_an_error(tmp_pat
     b12 = next(r for r in assessment.scorecard.indicators if r.code == "B12")
     assert b12.score == b12.computed == Decimal("4.00") and assessment.scorecard.complete  # 100% executed
     assert any(f.code == "IND-INPUT" and "未填写理由" in f.message for f in assessment.errors)
+
+
+def test_a_rate_typed_as_5_is_flagged_with_both_readings(seed, xundian):
+    entry = seed.entry("C101")
+    entry.inputs, entry.override, entry.reason = [5], None, ""
+    assessment = assess(seed, xundian)
+    c101 = next(r for r in assessment.scorecard.indicators if r.code == "C101")
+    assert c101.score == Decimal("18.00")  # 500% as typed; scored, but not silently
+    bare, out_of_range = [f for f in assessment.findings if f.code == "IND-RANGE"]
+    assert bare.severity == out_of_range.severity == "warning"
+    assert "按比例理解为500.00%；如指5%，请填写「5%」" in bare.message
+    assert "超出合理范围（0%～100%）" in out_of_range.message and "请核对" in c101.explanation
+    entry.inputs = ["5%"]
+    assert not [f for f in assess(seed, xundian).findings if f.code == "IND-RANGE"]
