@@ -114,7 +114,7 @@ def line_of(number: int) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class Identity:
-    """``lhs relation Σ sign·row`` checked in each listed column that has a figure."""
+    """``lhs relation Σ sign·row``, checked in each listed column where its figures are entered (see ``unentered``)."""
 
     code: str
     lhs: int
@@ -186,36 +186,92 @@ def _where(row: int, column: str) -> str:
     return f"决算表第{row}行{COLUMN_NAMES[column]}（栏次{ROWS[row].column_number(column)}）"
 
 
+def rows_text(rows: list[int]) -> str:
+    """``第58、61、63至65行``: 行次 in order, three or more consecutive ones as a range."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return "第" + "、".join(f"{r[0]}至{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs) + "行"
+
+
+def _applies(identity: Identity, column: str) -> bool:
+    """Whether the identity is stated for ``column`` (its left-hand side is not — there)."""
+    return column in identity.columns and column not in ROWS[identity.lhs].na
+
+
+def _parts(identity: Identity, column: str) -> list[int]:
+    """The right-hand rows in ``column``; a row printed — there is no part of the identity."""
+    return [row for _, row in identity.terms if column not in ROWS[row].na]
+
+
+def unentered(identity: Identity, accounts: Accounts, column: str) -> list[int] | None:
+    """Blank rows that keep ``identity`` from being checked in ``column``: [] when it can be checked,
+    None when none of its rows is entered there (nothing to check).
+
+    The left-hand side must be entered, and at least one part unless the identity is a bound (``>=``);
+    the remaining blank parts then count as 0, as the 部门决算 software prints zero amounts blank.
+    """
+    parts = _parts(identity, column)
+    entered = [row for row in parts if accounts.get(row, column) is not None]
+    if accounts.get(identity.lhs, column) is None:
+        return [identity.lhs] if entered else None
+    return [] if entered or identity.relation == ">=" else parts
+
+
+def _mismatch(identity: Identity, accounts: Accounts, column: str) -> Finding | None:
+    """The error when the entered figures break the identity in ``column``; blank parts count as 0."""
+    actual = round2(accounts.get(identity.lhs, column) or ZERO)
+    expected = round2(sum((sign * (accounts.get(row, column) or ZERO) for sign, row in identity.terms), ZERO))
+    difference = actual - expected
+    holds = difference >= 0 if identity.relation == ">=" else difference == 0
+    if holds:
+        return None
+    blank = [row for row in _parts(identity, column) if accounts.get(row, column) is None]
+    return Finding(
+        severity="error",
+        code=identity.code,
+        where=_where(identity.lhs, column),
+        message=f"勾稽不符：{identity.text}；{COLUMN_NAMES[column]}栏实际{fmt_money(actual)}元，"
+        f"应为{'不小于' if identity.relation == '>=' else ''}{fmt_money(expected)}元，差额{fmt_money(difference)}元"
+        + (f"（未录入的{rows_text(blank)}按0计）" if blank else ""),
+        expected=expected,
+        actual=actual,
+        difference=difference,
+    )
+
+
+def _skipped(identity: Identity, gaps: dict[str, list[int]]) -> Finding:
+    """One note for the columns of ``identity`` left unchecked, naming their blank rows."""
+    by_rows: dict[str, list[str]] = {}
+    for column, rows in gaps.items():
+        by_rows.setdefault(rows_text(rows), []).append(COLUMN_NAMES[column])
+    listed = "、".join(f"{rows}（{'、'.join(columns)}）" for rows, columns in by_rows.items())
+    return Finding(severity="info", code="ACC-SKIPPED", where="决算表", message=f"未录入{listed}，{identity.code} 未检查")
+
+
 def check_identity(identity: Identity, accounts: Accounts) -> list[Finding]:
-    """Check one identity in each of its columns that has at least one figure."""
-    findings = []
-    rows = (identity.lhs, *(row for _, row in identity.terms))
+    """Check one identity in each of its columns where it can be checked (see ``unentered``);
+    the columns where it cannot are noted once, as ACC-SKIPPED."""
+    findings: list[Finding] = []
+    gaps: dict[str, list[int]] = {}
     for column in identity.columns:
-        if all(accounts.get(row, column) is None for row in rows):
-            continue
-        actual = round2(accounts.get(identity.lhs, column) or ZERO)
-        expected = round2(sum((sign * (accounts.get(row, column) or ZERO) for sign, row in identity.terms), ZERO))
-        difference = actual - expected
-        holds = difference >= 0 if identity.relation == ">=" else difference == 0
-        if holds:
-            continue
-        findings.append(
-            Finding(
-                severity="error",
-                code=identity.code,
-                where=_where(identity.lhs, column),
-                message=f"勾稽不符：{identity.text}；{COLUMN_NAMES[column]}栏实际{fmt_money(actual)}元，"
-                f"应为{'不小于' if identity.relation == '>=' else ''}{fmt_money(expected)}元，差额{fmt_money(difference)}元",
-                expected=expected,
-                actual=actual,
-                difference=difference,
-            )
-        )
-    return findings
+        missing = unentered(identity, accounts, column) if _applies(identity, column) else None
+        if missing:
+            gaps[column] = missing
+        elif missing is not None:
+            error = _mismatch(identity, accounts, column)
+            if error:
+                findings.append(error)
+    return [*findings, _skipped(identity, gaps)] if gaps else findings
 
 
 def check_accounts(accounts: Accounts) -> list[Finding]:
-    """All identities plus 'amounts ≥ 0'."""
+    """All identities plus 'amounts ≥ 0'; a table with no figure at all gets one note that nothing was checked."""
+    if all(value is None for values in accounts.rows.values() for value in values):
+        return [Finding(severity="info", code="ACC-EMPTY", where="决算表", message="未录入决算表数据，未检查任何勾稽关系")]
     findings = [f for identity in IDENTITIES for f in check_identity(identity, accounts)]
     for number, values in sorted(accounts.rows.items()):
         for column, value in zip(COLUMNS, values):

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from .accounts import IDENTITIES, Accounts, check_identity
+from .accounts import IDENTITIES, Accounts, check_identity, rows_text, unentered
 from .evidence import EvidenceError, parse_count, parse_number
-from .grades import grade_for
 from .indicator_score import IndicatorScore, score_indicator
 from .numbers import fmt_money
 from .ruleset import Ruleset, RulesetError, load_ruleset
 from .survey import survey_average, tally
 
 CHECK_OK = "✓"
+CHECK_UNENTERED = "未录入"  # starts the text of a check that lacks a figure it needs
 _IDENTITIES = {identity.code: identity for identity in IDENTITIES}
 
 
@@ -94,13 +94,13 @@ def explain(ruleset: object, code: object, input1: object, input2: object, overr
 
 
 def grade(total: object, ruleset: object) -> str:
-    """The grade (优/良/中/差 or the ruleset's own bands) for a total score."""
+    """The grade (优/良/中/差 or the ruleset's own bands) for a total score, as ``Ruleset.grade`` gives it."""
     try:
         rs = _ruleset(ruleset)
         number = parse_number(_scalar(total, "总分"), "总分")
     except (CellError, EvidenceError) as exc:
         return str(exc)
-    return "" if number is None else grade_for(number, rs.grades)
+    return "" if number is None else rs.grade(number)
 
 
 def _survey_total(points: object, counts: object) -> Decimal:
@@ -132,7 +132,8 @@ def survey_avg(points: object, counts: object, valid: object) -> float | str:
 
 
 def check(code: object, lhs: object, *terms: object) -> str:
-    """An accounts identity in one column: ✓, ``差额 …`` (actual − expected), or "" when all blank."""
+    """An accounts identity in one column: ✓, ``差额 …`` (actual − expected), ``未录入第58行`` when a figure
+    it needs is blank (see ``accounts.unentered``), or "" when all are blank."""
     key = _text(code, "勾稽代码")
     identity = _IDENTITIES.get(key)
     if identity is None:
@@ -150,9 +151,13 @@ def check(code: object, lhs: object, *terms: object) -> str:
             accounts.set(row, "final", parse_number(value, f"第{row}行金额"))
     except EvidenceError as exc:
         return str(exc)
-    if all(accounts.get(row, "final") is None for row in rows):
+    single = replace(identity, columns=("final",))
+    missing = unentered(single, accounts, "final")
+    if missing is None:
         return ""
-    findings = check_identity(replace(identity, columns=("final",)), accounts)
+    if missing:
+        return f"{CHECK_UNENTERED}{rows_text(missing)}"
+    findings = check_identity(single, accounts)
     if not findings:
         return CHECK_OK
     difference = findings[0].difference

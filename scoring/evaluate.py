@@ -10,8 +10,8 @@ from pydantic import Field
 from . import sources
 from .accounts import check_accounts
 from .base import Record
+from .crosschecks import cross_checks
 from .findings import Finding, most_severe_first
-from .grades import grade_for
 from .indicator_score import IndicatorScore, score_indicator
 from .model import BasicInfo, Evaluation
 from .numbers import ZERO, fmt2, round2
@@ -85,7 +85,7 @@ def score_evaluation(evaluation: Evaluation, rs: Ruleset) -> Scorecard:
         ruleset=rs.id,
         complete=not unscored,
         total=total,
-        grade=None if unscored else grade_for(total, rs.grades),
+        grade=None if unscored else rs.grade(total),
         subtotals={g.code: subtotals[g.code] for g in (*rs.level1, *rs.level2)},
         indicators=results,
         survey=SurveySummary(total=survey.total, valid=survey.valid, average=survey.average) if survey else None,
@@ -117,6 +117,7 @@ def check_evaluation(
         findings.extend(Finding(severity="warning", code="IND-RANGE", where=where, message=f"{result.code}：{doubt}")
                         for doubt in result.warnings)
     findings.extend(_info_findings(evaluation, provenance or {}))
+    findings.extend(cross_checks(evaluation, rs, card, provenance or {}))
     return most_severe_first(findings)
 
 

@@ -118,6 +118,10 @@ def parse_evaluation(text: str, source: str = "<数据>") -> Evaluation:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise EvaluationError(f"「{source}」不是有效的 JSON：第{exc.lineno}行第{exc.colno}列 {exc.msg}") from None
+    except RecursionError:
+        raise EvaluationError(f"「{source}」嵌套层数过多，不是评价数据文件") from None
+    except ValueError:  # e.g. an integer of thousands of digits
+        raise EvaluationError(f"「{source}」含有无法读取的数值，不是评价数据文件") from None
     try:
         return Evaluation.model_validate(data)
     except ValidationError as exc:

@@ -12,7 +12,13 @@ from pydantic import Field, ValidationError, model_validator
 
 from . import sources
 from .errors import UserError
-from .grades import DEFAULT_GRADES, GradeBand, check_bands
+from .grades import (
+    DEFAULT_GRADES,
+    GradeBand,
+    check_bands,
+    grade_for,
+    unreachable_bands_warning,
+)
 from .numbers import fmt_points
 from .rules import Rule, Strict
 from .validation import chinese_errors
@@ -65,6 +71,8 @@ class Ruleset(Strict):
     name: str
     description: str = ""
     total_weight: Decimal = Decimal(100)
+    budget_adjustment_limit_pct: Decimal = Field(
+        default=Decimal(20), gt=0, description="全年预算数偏离年初预算数超过此百分比时提示（XCHK-BUDGET-ADJUST）")
     grades: tuple[GradeBand, ...] = DEFAULT_GRADES
     level1: tuple[Group, ...] = Field(min_length=1)
     level2: tuple[Group, ...] = Field(min_length=1)
@@ -90,6 +98,14 @@ class Ruleset(Strict):
     def indicators_of(self, code: str) -> list[Indicator]:
         """The 三级 indicators under 二级 ``code``."""
         return [indicator for indicator in self.indicators if indicator.parent == code]
+
+    def grade(self, total: Decimal) -> str:
+        """The grade of a total score; band minimums are shares of ``total_weight`` unless stated in points."""
+        return grade_for(total, self.grades, self.total_weight)
+
+    def grade_warning(self) -> str | None:
+        """Why some grade can never be reached (absolute minimums above the total weight), if so."""
+        return unreachable_bands_warning(self.grades, self.total_weight)
 
 
 def _sum(values: Iterable[Decimal]) -> Decimal:

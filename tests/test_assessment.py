@@ -186,3 +186,22 @@ def test_a_rate_typed_as_5_is_flagged_with_both_readings(seed, xundian):
     assert "超出合理范围（0%～100%）" in out_of_range.message and "请核对" in c101.explanation
     entry.inputs = ["5%"]
     assert not [f for f in assess(seed, xundian).findings if f.code == "IND-RANGE"]
+
+
+def test_report_of_an_incomplete_evaluation_is_a_draft_without_grade(tmp_path, capsys):
+    from docx import Document
+
+    path = _c101_typed_as_95(tmp_path)
+    out = tmp_path / "r.docx"
+    assert main(["report", str(path), "-o", str(out)]) == 1
+    assert "征求意见稿" in capsys.readouterr().out
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "（征求意见稿）" in text and "有1项指标未能计分" in text
+    assert "评价等级为未评定（尚有1项指标未能计分）" in text and "评价等级为“" not in text
+    assert main(["report", str(path), "-o", str(out), "--force", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["draft"] is True
+
+
+def test_report_of_the_sample_is_final(tmp_path, capsys):
+    assert main(["report", str(SAMPLE), "-o", str(tmp_path / "r.docx"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["draft"] is False

@@ -57,7 +57,9 @@ def test_score_human(sample_file, capsys):
 def test_check_exit_status(sample_file, seed, tmp_path, capsys):
     assert main(["check", str(sample_file), "--json"]) == 0
     findings = json.loads(capsys.readouterr().out)["findings"]
-    assert {f["severity"] for f in findings} == {"warning"}
+    assert {f["severity"] for f in findings} == {"warning", "info"}
+    assert {f["code"] for f in findings if f["severity"] == "info"} == {"XCHK-PROGRESS", "XCHK-BUDGET-ADJUST",
+                                                                        "XCHK-OVERRIDE-TOTAL", "XCHK-PARTIAL"}
     assert {"severity", "code", "where", "message", "expected", "actual"} <= set(findings[0])
     seed.accounts.set(1, "final", Decimal("5220840.39"))
     broken = tmp_path / "broken.json"

@@ -200,8 +200,17 @@ def test_annex5_has_one_workpaper_per_indicator(built):
         assert table.rows[0].cells[0].text == f"{ind.code}“{ind.name}”评价底稿"
         assert rows["指标解释"] == ind.definition and rows["评分细则"] == ind.scoring_guide
         assert rows["数据来源"] == ind.data_source and rows["指标分值"] == f"{fmt_points(ind.weight)}分"
-        assert rows["评价结果"].startswith(result.explanation)
+        if result.override is None:
+            assert rows["评价结果"].startswith(result.explanation)
+        else:  # the reviewers' reason stays out of the published workpaper
+            assert rows["评价结果"] == f"经评价组综合评定，得{fmt2(result.score)}分。" and "理由" not in rows["评价结果"]
         assert rows["指标得分"] == f"{fmt2(result.score)}分"
+
+
+def test_override_reasons_are_shown_when_asked(tmp_path, seed_assessment):
+    result = build_report(seed_assessment, tmp_path / "r.docx", show_reasons=True)
+    text = "\n".join(p.text for p in all_paragraphs(Document(result.docx_path)))
+    assert "人工评定3.36分（理由：沿用评价报告记录得分3.36分" in text
 
 
 def test_annex6_accounts_equal_data(built):
@@ -318,7 +327,11 @@ def test_problems_become_findings_and_never_braces(tmp_path):
             ("warning", "RPT-SURVEY")} <= codes
     assert result.findings[0].severity == "error"
     doc = Document(result.docx_path)
-    text = "\n".join(p.text for p in all_paragraphs(doc))
+    assert result.draft
+    pages = "\n".join(p.text for p in all_paragraphs(doc)).split("待处理事项（定稿前删除本页）")
+    assert pages[0].rstrip().endswith("（征求意见稿）")  # the mark under the title
+    open_items, text = pages[1].split("一、部门概况", 1)
+    assert "未知的占位符{不存在的占位符}" in open_items  # the draft's first page names what to fix
     assert "目标【未知占位符：不存在的占位符】。" in text and "【缺少数据：编制数】" in text
     assert "{" not in text and "}" not in text and "多余" not in text
     assert "未录入满意度调查问卷数据。" in text

@@ -1,17 +1,37 @@
 """Rulesets: the shipped ones are valid; mistakes in a user's TOML are named in Chinese."""
 import copy
+import re
 import tomllib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from scoring import RulesetError, load_ruleset, shipped_rulesets
+from scoring import RulesetError, cells, load_ruleset, shipped_rulesets
 from scoring.ruleset import RULESET_DIR, parse_ruleset
+from xladdin.cli import main
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "ruleset-format.md"
 
 
 @pytest.fixture
 def raw():
     return tomllib.loads((RULESET_DIR / "xundian-2024.toml").read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+@pytest.fixture
+def example_text():
+    """The complete example of docs/ruleset-format.md (total_weight 10, no [[grades]])."""
+    return re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[-1]
+
+
+def _parse(text):
+    return parse_ruleset(tomllib.loads(text, parse_float=Decimal), "测试")
+
+
+def _with_grades(text, key, bands):
+    """``text`` with [[grades]] whose minimums are given as ``key`` (min_pct or min)."""
+    return text + "".join(f'\n[[grades]]\nname = "{name}"\n{key} = {value}\n' for name, value in bands)
 
 
 def _problems(data):
@@ -95,3 +115,54 @@ def test_hostile_files(tmp_path):
         load_ruleset(str(binary))
     with pytest.raises(RulesetError, match="没有名为「nope」的规则集"):
         load_ruleset("nope")
+
+
+@pytest.mark.parametrize("total, grade", [("10", "优"), ("9", "优"), ("8.5", "良"), ("6", "中"), ("5.9", "差"), ("0", "差")])
+def test_documented_example_grades_as_shares_of_its_total(example_text, total, grade):
+    assert _parse(example_text).grade(Decimal(total)) == grade
+
+
+@pytest.mark.parametrize("name", ["xundian-2024", "mof-2013"])
+@pytest.mark.parametrize(
+    "total, grade", [("93.56", "优"), ("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差")]
+)
+def test_shipped_rulesets_grade_as_before(name, total, grade):
+    assert load_ruleset(name).grade(Decimal(total)) == grade
+
+
+def test_bands_in_percent_or_in_points(example_text):
+    percent = _with_grades(example_text, "min_pct", [("达标", 70), ("不达标", 0)])
+    points = _with_grades(example_text, "min", [("达标", 7), ("不达标", 0)])
+    for text in (percent, points):
+        rs = _parse(text)
+        assert (rs.grade(Decimal(7)), rs.grade(Decimal("6.99"))) == ("达标", "不达标")
+        assert rs.grade_warning() is None
+
+
+def test_grade_band_mistakes_are_named_in_chinese(raw):
+    raw["grades"][1] = {"name": "良", "min": 80, "min_pct": 80}
+    raw["grades"][2] = {"name": "中", "min_percent": 60}
+    problems = _problems(raw)
+    assert "grades[2]：等级「良」的下限须填写 min_pct（占总分的百分比）或 min（分数）中的一项" in problems
+    assert "grades[3].min_percent：未知字段" in problems
+    raw["grades"][1], raw["grades"][2] = {"name": "良", "min_pct": 80}, {"name": "中", "min": 60}
+    assert any("统一用 min_pct" in p for p in _problems(raw))
+    raw["grades"][2] = {"name": "中", "min_pct": 160}
+    assert "grades[3].min_pct：应不大于100" in _problems(raw)
+
+
+def test_ruleset_command_warns_of_absolute_bands_above_the_total(tmp_path, example_text, capsys):
+    path = tmp_path / "十分制.toml"
+    path.write_text(_with_grades(example_text, "min", [("优", 90), ("良", 80), ("中", 60), ("差", 0)]), encoding="utf-8")
+    assert main(["ruleset", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("满分10分，校验通过。")
+    assert lines[1].startswith("警告：等级优（min = 90）、良（min = 80）、中（min = 60）的下限是绝对分数，超过总分10分，永远评不到")
+    assert main(["ruleset", "xundian-2024"]) == 0
+    assert "警告" not in capsys.readouterr().out
+
+
+def test_worksheet_grade_uses_shares_of_the_total(tmp_path, example_text):
+    path = tmp_path / "ex.toml"
+    path.write_text(example_text, encoding="utf-8")
+    assert [cells.grade(total, str(path)) for total in (10, 8.5, 5.9)] == ["优", "良", "差"]

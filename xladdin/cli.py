@@ -13,10 +13,10 @@ from scoring import (
     INCOMPLETE,
     SEVERITY_NAMES,
     Assessment,
-    Scorecard,
     Evaluation,
     Finding,
     Ruleset,
+    Scorecard,
     UserError,
     assess,
     fmt2,
@@ -181,17 +181,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     assessment = _assessment(args)
     fonts = ReportFonts(**{role: getattr(args, f"font_{role}") for role in FONT_ROLES if getattr(args, f"font_{role}")})
     result = build_report(assessment, Path(args.out) if args.out else None, pdf=args.pdf, fonts=fonts,
-                          overwrite=args.force)
+                          overwrite=args.force, show_reasons=args.override_reasons)
     if args.json:
         print(_json({"docx": str(result.docx_path), "pdf": str(result.pdf_path) if result.pdf_path else None,
-                     "findings": [f.model_dump() for f in result.findings]}))
+                     "draft": result.draft, "findings": [f.model_dump() for f in result.findings]}))
     else:
-        print(f"已生成报告：{result.docx_path}")
+        kind = "报告（征求意见稿：尚有错误未处理或结果未完成，首页列出待处理事项）" if result.draft else "报告"
+        print(f"已生成{kind}：{result.docx_path}")
         if result.pdf_path:
             print(f"已生成 PDF：{result.pdf_path}")
         if result.findings:
             print(render_findings(result.findings))
-    return _exit_code(result.findings)
+    return EXIT_FINDINGS if result.draft and not args.force else 0
 
 
 BATCH_COLUMNS = ("文件", "单位名称", "年度", "规则集", "总得分", "等级", "错误", "警告", "未计分指标", "说明")
@@ -300,7 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="评价工作簿 .xlsx/.xlsm 或评价数据 .json")
     p.add_argument("-o", "--out", metavar="OUT.docx", help="输出文件（默认：<文件名>_绩效评价报告_<日期>.docx，放在 FILE 旁）")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice 或 Word）")
-    p.add_argument("--force", action="store_true", help="允许覆盖 -o 指定的已有文件")
+    p.add_argument("--force", action="store_true",
+                   help="允许覆盖 -o 指定的已有文件；报告为征求意见稿时也以退出码0结束")
+    p.add_argument("--override-reasons", action="store_true",
+                   help="在工作底稿中写出人工评定的理由（默认只写评定得分，理由供内部复核）")
     p.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
     p.add_argument("--ruleset", help="改用指定规则集（编号或 .toml 文件）")
     for role, text in FONT_ROLES.items():

@@ -59,7 +59,10 @@ def _export(book, pdf: bool) -> str:
             from .workbook import assess_workbook
 
             result = build_report(assess_workbook(copy), target, pdf=pdf)
-    lines = [f"报告已生成：\n{result.docx_path}"]
+    kind = "报告（征求意见稿）" if result.draft else "报告"
+    lines = [f"{kind}已生成：\n{result.docx_path}"]
+    if result.draft:
+        lines.append("尚有错误未处理或有指标未能计分，报告首页列出待处理事项；处理后请重新导出。")
     if result.pdf_path:
         lines.append(f"PDF：\n{result.pdf_path}")
     errors = [f for f in result.findings if f.severity == "error"]
@@ -95,7 +98,7 @@ def _report_in(python: Path, copy: Path, target: Path, pdf: bool):
         raise MacroError(err.strip().removeprefix("错误：") or f"报告程序退出码{done.returncode}")
     data = json.loads(out)
     return ReportResult(Path(data["docx"]), Path(data["pdf"]) if data["pdf"] else None,
-                        [Finding.model_validate(f) for f in data["findings"]])
+                        [Finding.model_validate(f) for f in data["findings"]], bool(data.get("draft")))
 
 
 def saved_path(fullname: str) -> Path:

@@ -52,7 +52,7 @@ def PE_EXPLAIN(ruleset, code, input1, input2, override, reason):
 @xw.arg("total", doc="总分：评价总得分", **READ)
 @xw.arg("ruleset", doc=RULESET_DOC, **READ)
 def PE_GRADE(total, ruleset):
-    """按规则集的等级区间（默认优≥90、良80-90、中60-80、差<60）给出总分对应的等级。"""
+    """按规则集的等级区间（默认按总分的比例：优≥90%、良80%-90%、中60%-80%、差<60%）给出总分对应的等级。"""
     return cells.grade(total, ruleset)
 
 
@@ -78,5 +78,5 @@ def PE_SURVEY_AVG(points, counts, valid):
 @xw.arg("lhs", doc="左边：等式左边的单元格，如第27行决算数", **READ)
 @xw.arg("terms", doc="右边各项：按勾稽关系的顺序引用各行的单元格或区域，符号由勾稽关系决定", **RANGE)
 def PE_CHECK(code, lhs, *terms):
-    """检查决算表的一条勾稽关系：相符显示✓，不符显示「差额」（左边−右边），相关单元格全空时显示空白。"""
+    """检查决算表的一条勾稽关系：相符显示✓，不符显示「差额」（左边−右边），缺数时显示「未录入第N行」，相关单元格全空时显示空白。"""
     return cells.check(code, lhs, *terms)

@@ -34,6 +34,7 @@ from ..pdf_convert import ConverterMissing, docx_to_pdf
 from ..safe_io import available_path, write_new
 from . import charts, tables
 from .analysis import indicator_analysis, level2_count
+from .draft import is_draft, mark_draft
 from .fonts import FONT_ENV, configured_font
 from .layout import ReportFonts, configure
 from .writer import Writer
@@ -50,6 +51,7 @@ class ReportResult:
     docx_path: Path
     pdf_path: Path | None
     findings: list[Finding] = field(default_factory=list)
+    draft: bool = False  # open errors or an unfinished result: marked 征求意见稿, open findings first
 
 
 class _Texts:
@@ -89,8 +91,13 @@ class _Texts:
         return self.fill(text, where)
 
 
-def render(evaluation: Evaluation, rs: Ruleset, card: Scorecard, fonts: ReportFonts) -> tuple[DocxDocument, list[Finding]]:
-    """The python-docx Document and the report's own findings."""
+def render(assessment: Assessment, fonts: ReportFonts, *, show_reasons: bool = False,
+           ) -> tuple[DocxDocument, list[Finding], bool]:
+    """The python-docx Document, the report's own findings, and whether it is a draft.
+
+    ``show_reasons``: write the reviewers' reasons for manual scores into the workpapers.
+    """
+    evaluation, rs, card = assessment.evaluation, assessment.ruleset, assessment.scorecard
     info = evaluation.info
     doc = Document()
     configure(doc, fonts)
@@ -98,7 +105,7 @@ def render(evaluation: Evaluation, rs: Ruleset, card: Scorecard, fonts: ReportFo
     texts = _Texts(evaluation, placeholder_values(evaluation, card))
     title = f"{info.unit_text}{info.year_text}年度部门整体支出绩效评价报告"
     _metadata(doc, title, info.evaluator or info.unit_name)
-    writer.title(title, info.unit_name)
+    title_paragraph = writer.title(title, info.unit_name)
 
     writer.heading("一、部门概况", 1)
     for key in OVERVIEW_KEYS:
@@ -114,8 +121,17 @@ def render(evaluation: Evaluation, rs: Ruleset, card: Scorecard, fonts: ReportFo
         if key == "conclusion":
             _analysis(writer, evaluation, rs, card, level2_count(text) + 1)
 
-    _annexes(writer, texts, evaluation, rs, card)
-    return doc, [*texts.findings, *_chart_findings()]
+    _annexes(writer, texts, evaluation, rs, card, show_reasons)
+    findings = [*texts.findings, *_chart_findings()]
+    draft = is_draft(card, [*assessment.findings, *findings])
+    if draft:
+        mark_draft(writer, title_paragraph, card, most_severe_first([*assessment.findings, *findings]))
+    return doc, findings, draft
+
+
+def grade_text(card: Scorecard) -> str:
+    """“优”, or why there is no grade yet."""
+    return f"“{card.grade}”" if card.grade else f"未评定（尚有{len(card.incomplete)}项指标未能计分）"
 
 
 def _chart_findings() -> list[Finding]:
@@ -156,7 +172,7 @@ def _analysis(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scoreca
     writer.paragraph(
         f"按照《{rs.name}》，本次评价共设{len(rs.level1)}个一级指标、{len(rs.level2)}个二级指标、"
         f"{len(rs.indicators)}个三级指标，满分{fmt_points(rs.total_weight)}分。{info.unit_name}综合得分"
-        f"{fmt2(card.total)}分，评价等级为“{card.grade}”。各指标得分情况如下："
+        f"{fmt2(card.total)}分，评价等级为{grade_text(card)}。各指标得分情况如下："
     )
     for line in indicator_analysis(rs, card):
         writer.paragraph(line.rest, head=line.head, bold_head=line.level == 1)
@@ -168,7 +184,8 @@ def _analysis(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scoreca
         writer.picture(charts.progress_chart(info.execution_progress), width, f"图2　{info.year_text}年预算执行进度")
 
 
-def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> None:
+def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset, card: Scorecard,
+             show_reasons: bool) -> None:
     info = evaluation.info
     unit, year = info.unit_text, info.year_text
     writer.annex(1, "成本效益分析报告")
@@ -190,7 +207,7 @@ def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset,
         tables.survey_table(writer, survey)
 
     writer.annex(5, "工作底稿")
-    _workpapers(writer, evaluation, rs, card)
+    _workpapers(writer, evaluation, rs, card, show_reasons)
 
     writer.annex(6, f"{year}年收入支出决算总表", landscape=True)
     line = writer.paragraph(f"编制单位：{unit}\t单位：元", "Plain")
@@ -198,14 +215,14 @@ def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset,
     tables.accounts_table(writer, evaluation.accounts)
 
 
-def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scorecard) -> None:
+def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scorecard, show_reasons: bool) -> None:
     """附件5: the overall result, then one 评价底稿 per 三级 indicator."""
     unit, year = evaluation.info.unit_text, evaluation.info.year_text
     project = f"{unit}{year}年部门整体支出"
     evaluator = evaluation.info.evaluator or unit
     writer.paragraph(
         f"项目名称：{project}。评价机构：{evaluator}。根据指标评价体系，本次绩效评价得分{fmt2(card.total)}分，"
-        f"评价结果为“{card.grade}”。以下为{len(rs.indicators)}项三级指标的评价底稿。"
+        f"评价结果为{grade_text(card)}。以下为{len(rs.indicators)}项三级指标的评价底稿。"
     )
     results = {r.code: r for r in card.indicators}
     level1 = {g.code: g for g in rs.level1}
@@ -213,7 +230,7 @@ def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Score
     for ind in rs.indicators:
         sub = level2[ind.parent]
         tables.workpaper(writer, ind, results[ind.code], evaluation.entry(ind.code),
-                         (level1[sub.parent or ""], sub), project, evaluator)
+                         (level1[sub.parent or ""], sub), project, evaluator, show_reasons)
 
 
 def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | None = None) -> Path:
@@ -229,14 +246,17 @@ def build_report(
     pdf: bool = False,
     fonts: ReportFonts = ReportFonts(),
     overwrite: bool = False,
+    show_reasons: bool = False,
 ) -> ReportResult:
     """Write the report (and its PDF when ``pdf``); findings are the assessment's plus the report's own.
+
+    With open errors or an unfinished result the report is still written, marked as a draft.
 
     Without ``out_path`` the report goes next to the assessment's source file (workbook or JSON),
     else into the current folder, under a name that is free. An explicit ``out_path``
     that exists raises FileExistsError unless ``overwrite``.
     """
-    evaluation, rs, card = assessment.evaluation, assessment.ruleset, assessment.scorecard
+    evaluation = assessment.evaluation
     if out_path is None:
         stand_in = Path.cwd() / f"{evaluation.info.unit_name or '评价'}{evaluation.info.year or ''}年度"
         target = default_report_path(Path(assessment.source) if assessment.source else stand_in, pdf=pdf)
@@ -245,7 +265,7 @@ def build_report(
         taken = [p for p in (target, target.with_suffix(".pdf") if pdf else None) if p and p.exists()]
         if taken and not overwrite:
             raise FileExistsError(f"文件已存在，未覆盖：{taken[0]}（如需覆盖请使用 --force）")
-    doc, findings = render(evaluation, rs, card, fonts)
+    doc, findings, draft = render(assessment, fonts, show_reasons=show_reasons)
     write_new(target, lambda temp: doc.save(str(temp)), overwrite)
     findings = [*assessment.findings, *findings]
     pdf_path = None
@@ -253,7 +273,7 @@ def build_report(
         pdf_path, problem = _convert(target, overwrite)
         if problem:
             findings.append(problem)
-    return ReportResult(target, pdf_path, most_severe_first(findings))
+    return ReportResult(target, pdf_path, most_severe_first(findings), draft)
 
 
 def _convert(docx: Path, overwrite: bool) -> tuple[Path | None, Finding | None]:

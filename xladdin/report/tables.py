@@ -143,8 +143,8 @@ def survey_table(writer: Writer, survey: Survey) -> None:
 
 
 def workpaper(writer: Writer, ind: Indicator, result: IndicatorScore, entry: IndicatorEntry | None,
-              parents: tuple[Group, Group], project: str, evaluator: str) -> None:
-    """附件5: one 评价底稿 per 三级 indicator."""
+              parents: tuple[Group, Group], project: str, evaluator: str, show_reasons: bool = False) -> None:
+    """附件5: one 评价底稿 per 三级 indicator; a manual score's reason (written for reviewers) only if asked."""
     group, sub = parents
     writer.paragraph("", "Table Text")
     table = _table(writer, (28, 128))
@@ -153,7 +153,10 @@ def workpaper(writer: Writer, ind: Indicator, result: IndicatorScore, entry: Ind
     )
     for text, role in rows:
         _row(writer, table, (text, ""), "CC" if role else "LL", keep=True, role=role, spans={0: 2})
-    result_text = result.explanation
+    if result.score is not None and result.score == result.override and not show_reasons:
+        result_text = f"经评价组综合评定，得{fmt2(result.score)}分。"
+    else:
+        result_text = result.explanation
     if entry is not None and entry.note:
         result_text += f"\n评价说明：{entry.note}"
     score = "未能计分" if result.score is None else f"{fmt2(result.score)}分"

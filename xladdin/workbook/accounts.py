@@ -137,7 +137,7 @@ def _line(ws: Worksheet, row: int, section: str, number: int | None, accounts: A
 
 def _build_checks(ws: Worksheet) -> None:
     code_col, text_col = CHECK_CODE_COLUMN, CHECK_TEXT_COLUMN
-    S.header_row(ws, 3, [(code_col, "勾稽检查（✓ 相符；差额 = 左边 − 右边；空白 = 未填数）")])
+    S.header_row(ws, 3, [(code_col, "勾稽检查（✓ 相符；差额 = 左边 − 右边；未录入 = 缺数未检查；空白 = 未填数）")])
     ws.merge_cells(f"{code_col}3:{CHECK_COLUMNS['final']}3")
     columns = list(CHECK_COLUMNS.items())
     S.header_row(ws, 4, [(code_col, "代码"), (text_col, "勾稽关系")] + [(col, COLUMN_NAMES[c]) for c, col in columns])

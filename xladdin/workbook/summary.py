@@ -12,6 +12,7 @@ from scoring import (
     OVERRIDDEN,
     Assessment,
     Ruleset,
+    cells,
 )
 
 from . import accounts, indicators, info, survey
@@ -96,7 +97,8 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         (lay.survey_row, "问卷综合得分", f"={survey.NAME}!{survey.cell('average')}"),
         (lay.failures_row, "未通过的检查（项）",
          f'=ROWS({findings})-COUNTIF({findings},"✓")-COUNTBLANK({findings})'
-         f'-COUNTIF({findings},"{OVERRIDDEN}")-COUNTIF({findings},"{MISSING_INPUT}*")'),
+         f'-COUNTIF({findings},"{OVERRIDDEN}")-COUNTIF({findings},"{MISSING_INPUT}*")'
+         f'-COUNTIF({findings},"{cells.CHECK_UNENTERED}*")'),
         (lay.missing_row, "尚缺输入的指标（个）", f'=COUNTIF({findings},"{MISSING_INPUT}*")'),
     ):
         _line(ws, row, "", label, None, formula, bold=row == lay.grade_row)
@@ -139,7 +141,8 @@ def _build_findings(ws: Worksheet, rs: Ruleset, lay: Layout) -> str:
     last = first + len(lines) - 1
     results = f"D{first}:D{last}"
     S.highlight(ws, results, f'D{first}="✓"', None, S.OK_FONT)
-    S.highlight(ws, results, f'LEFT(D{first},{len(MISSING_INPUT)})="{MISSING_INPUT}"', None, S.MUTED_FONT)
+    for muted in (MISSING_INPUT, cells.CHECK_UNENTERED):  # not checked yet: grey, not red
+        S.highlight(ws, results, f'LEFT(D{first},{len(muted)})="{muted}"', None, S.MUTED_FONT)
     S.highlight(ws, results, f'D{first}="{OVERRIDDEN}"', S.AMBER_FILL, S.AMBER_FONT)
     S.highlight(ws, results, f'D{first}<>""', S.FAIL_FILL, S.FAIL_FONT)
     return results

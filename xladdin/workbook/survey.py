@@ -16,7 +16,7 @@ from scoring import (
 )
 
 from . import style as S
-from .file import WorkbookError, WorkbookFile
+from .file import WorkbookFile
 from .sheet import BuildJob, Expected, Reading
 
 NAME = "问卷"

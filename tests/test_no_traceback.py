@@ -1,0 +1,69 @@
+"""Every command on bad input ends with a Chinese message and an exit code, never a Python traceback."""
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from xladdin import build_templates
+from xladdin.cli import main
+
+SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
+
+
+def _bad_inputs(tmp_path):
+    files = {
+        "missing.xlsx": None,
+        "text.xlsx": b"not a workbook",
+        "empty.json": b"",
+        "garbage.json": b'{"ruleset": 3, "info": []}',
+        "deep.json": b"[" * 100_000,
+        "wrong.toml.json": b'{"ruleset": "nope", "info": {"unit_name": "x"}}',
+        "plain.xlsx": "zip",
+        "mistyped.xlsx": "mistyped",
+    }
+    made = []
+    for name, data in files.items():
+        path = tmp_path / name
+        if data == "zip":
+            with zipfile.ZipFile(path, "w") as archive:
+                archive.writestr("a.txt", "hello")
+        elif data == "mistyped":
+            wb = load_workbook(SAMPLE)
+            wb["决算"]["E6"], wb["基本信息"]["B4"], wb["问卷"]["F6"] = "320万元", "今年", "四十"
+            wb.save(path)
+        elif data is not None:
+            path.write_bytes(data)
+        made.append(path)
+    return made
+
+
+def test_no_command_raises_on_bad_input(tmp_path, capsys):
+    outputs = tmp_path / "out"
+    outputs.mkdir()
+    for path in _bad_inputs(tmp_path):
+        for argv in (["score", str(path)], ["score", str(path), "--json"], ["check", str(path)],
+                     ["report", str(path), "-o", str(outputs / f"{path.stem}.docx")], ["batch", str(path)],
+                     ["score", str(path), "--ruleset", "nope"], ["ruleset", str(path)]):
+            code = main(argv)  # an exception here is the traceback a user would see
+            assert code in (0, 1, 2), (argv, code)
+            err = capsys.readouterr().err
+            assert "Traceback" not in err and (code != 2 or err.startswith("错误：")), (argv, err)
+    assert main(["batch", str(tmp_path)]) == 1  # a folder of bad files: every row reported, none stops it
+    assert capsys.readouterr().out.count("无法读取") >= 5
+
+
+def test_a_bad_file_in_a_new_process_prints_one_chinese_line(tmp_path):
+    path = tmp_path / "text.xlsx"
+    path.write_bytes(b"not a workbook")
+    done = subprocess.run([sys.executable, "-m", "xladdin.cli", "check", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("错误：") and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["score", "check"])
+def test_a_mistyped_workbook_reports_and_exits_1_not_2(tmp_path, command, capsys):
+    (path,) = [p for p in _bad_inputs(tmp_path) if p.name == "mistyped.xlsx"]
+    shutil.copy(path, tmp_path / "copy.xlsx")
+    assert main([command, str(tmp_path / "copy.xlsx")]) in (0, 1)
