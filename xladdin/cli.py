@@ -170,6 +170,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"已写入示例报告 PDF：{result.pdf_path}")
     else:
         print("未生成 PDF：未找到 LibreOffice（Linux 上可运行 sudo bash .ci/system-packages.sh 安装）")
+    for finding in result.findings:
+        if finding.code.startswith("RPT-"):  # what the environment left out of the report (charts, fonts…)
+            print(f"{SEVERITY_NAMES[finding.severity]}：{finding.message}")
     card = assessment.scorecard
     print(f"示例（{evaluation.info.unit_name}{evaluation.info.year}年度）总得分{fmt2(card.total)}分，等级{card.grade}")
     return 0
