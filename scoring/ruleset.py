@@ -30,6 +30,7 @@ else:  # pragma: no cover
 
 RULESET_DIR = Path(__file__).with_name("rulesets")
 MAX_RULESET_BYTES = 2_000_000
+MAX_INDICATORS = 500  # 三级 indicators; real systems have 20–60, and the workbook and report grow with each
 
 
 class RulesetError(UserError):
@@ -76,7 +77,7 @@ class Ruleset(Strict):
     grades: tuple[GradeBand, ...] = DEFAULT_GRADES
     level1: tuple[Group, ...] = Field(min_length=1)
     level2: tuple[Group, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
+    indicators: tuple[Indicator, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Ruleset":

@@ -104,14 +104,41 @@ def test_batch_scores_every_file_and_survives_bad_ones(tmp_path, seed, capsys):
     (tmp_path / "c.json").write_text("{", encoding="utf-8")
     (tmp_path / "~$临时.xlsx").write_bytes(b"")
     summary = tmp_path / "汇总.csv"
-    assert main(["batch", str(tmp_path), "--out", str(summary)]) == 1
+    assert main(["batch", str(tmp_path), "--out", str(summary)]) == 2  # a file could not be read
     out = capsys.readouterr().out
-    assert "共3个文件，2个有错误或无法读取。" in out
+    assert "共3个文件：1个有错误，1个无法读取。" in out
     lines = summary.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "文件,单位名称,年度,规则集,总得分,等级,错误,警告,未计分指标,说明"
     assert ",93.56,优,0,6,," in lines[1]
     assert ",93.56,优,1,6,," in lines[2] and "勾稽不符" in lines[2]
     assert "无法读取" in lines[3]
+    (tmp_path / "c.json").unlink()
+    assert main(["batch", str(tmp_path)]) == 1  # findings only
+
+
+def test_batch_csv_keeps_formula_like_text_as_text(tmp_path, seed, capsys):
+    seed.info.unit_name = '=HYPERLINK("http://x","点击")'
+    (tmp_path / "a.json").write_text(seed.model_dump_json(), encoding="utf-8")
+    summary = tmp_path / "汇总.csv"
+    main(["batch", str(tmp_path), "--out", str(summary)])
+    assert '"\'=HYPERLINK(' in summary.read_text(encoding="utf-8-sig")
+
+
+def test_batch_survives_a_crash_in_one_file(tmp_path, seed, capsys, monkeypatch):
+    import xladdin.cli as cli
+
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text(seed.model_dump_json(), encoding="utf-8")
+    original = cli.load_assessment
+
+    def crash_on_a(path, ruleset=None):
+        if path.name == "a.json":
+            raise ArithmeticError("boom")
+        return original(path, ruleset)
+    monkeypatch.setattr(cli, "load_assessment", crash_on_a)
+    assert main(["batch", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert "程序内部错误（ArithmeticError）" in out and "93.56" in out
 
 
 def test_a_closed_output_pipe_is_not_a_traceback(tmp_path, seed):

@@ -166,3 +166,17 @@ def test_worksheet_grade_uses_shares_of_the_total(tmp_path, example_text):
     path = tmp_path / "ex.toml"
     path.write_text(example_text, encoding="utf-8")
     assert [cells.grade(total, str(path)) for total in (10, 8.5, 5.9)] == ["优", "良", "差"]
+
+
+def test_a_ruleset_with_too_many_indicators_is_refused_clearly():
+    from scoring.ruleset import MAX_INDICATORS
+
+    data = {
+        "id": "huge", "name": "过大", "total_weight": MAX_INDICATORS + 1,
+        "level1": [{"code": "A", "name": "一级", "weight": MAX_INDICATORS + 1}],
+        "level2": [{"code": "A1", "parent": "A", "name": "二级", "weight": MAX_INDICATORS + 1}],
+        "indicators": [{"code": f"X{i}", "parent": "A1", "name": f"指标{i}", "weight": 1,
+                        "rule": {"type": "discretionary"}} for i in range(MAX_INDICATORS + 1)],
+    }
+    with pytest.raises(RulesetError, match=f"最多{MAX_INDICATORS}项"):
+        parse_ruleset(data, "huge")

@@ -11,8 +11,8 @@ from scoring import assess, load_ruleset, sample_evaluation, score_evaluation
 from xladdin import build_templates
 from xladdin.cli import main
 from xladdin.workbook import (
-    SHEET_NAMES, WorkbookError, accounts, assess_workbook, file, guide, indicators, info, open_workbook,
-    read_evaluation, report, saved_results, survey, workbook_findings,
+    SHEET_NAMES, WorkbookError, accounts, assess_workbook, expected_cells, file, guide, indicators, info,
+    open_workbook, read_evaluation, report, saved_results, survey, workbook_findings,
 )
 from xladdin.workbook.sheet import NAME_LAYOUT
 
@@ -288,3 +288,17 @@ def test_demo_writes_the_sample_workbook(tmp_path, capsys):
     expected = [f"xundian-2024-sample{n}{s}" for n in ("", "(2)") for s in suffixes]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
     assert assess_workbook(tmp_path / "xundian-2024-sample.xlsx").scorecard.total == score_evaluation(sample_evaluation(), XUNDIAN).total
+
+
+def test_every_formula_cell_the_builder_wrote_is_checked():
+    book = open_workbook(SAMPLE)
+    covered = {e.place for e in expected_cells(book, assess(read_evaluation(book)[0], XUNDIAN)) if e.formula}
+    written = {f"{title}!{ref}" for title, sheet in book.sheets.items() for ref, cell in sheet.cells.items()
+               if cell.formula is not None}
+    assert written and written == covered
+
+
+@pytest.mark.parametrize("sheet, ref", [("汇总", "D19"), ("汇总", "D7"), ("问卷", "H6"), ("指标体系", "M35")])
+def test_a_number_typed_over_a_total_is_flagged(tmp_path, sheet, ref):
+    found = [f for f in assess_workbook(_edited(tmp_path, _set(sheet, ref, 99))).findings if f.code == "WB-FORMULA"]
+    assert [f.where for f in found] == [f"{sheet}!{ref}"] and "实际为「99」" in found[0].message

@@ -158,7 +158,7 @@ def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Findin
 def _formula_finding(item: Expected, actual: object, is_formula: bool) -> list[Finding]:
     if is_formula and item.formula is not None and _norm(str(actual)) == _norm(item.formula):
         return []
-    if not is_formula and item.value is None:
+    if not is_formula and item.bound:
         return [Finding(
             severity="warning", code="WB-BINDING", where=item.place,
             message=f"{item.what}应为公式 {item.formula}，现为直接填写的「{actual if actual is not None else ''}」；"

@@ -36,6 +36,7 @@ SECTIONS = {  # section → (项目 column, 行次 column, 年初/全年/决算 
     "nature": ("K", "L", ("M", "N", "O")),
 }
 LAST_COLUMN = "O"
+UNIT_CELL, UNIT_FORMULA = "A2", f'="编制单位："&{info.NAME}!{info.cell("unit_name")}'
 CHECK_CODE_COLUMN, CHECK_TEXT_COLUMN = "Q", "R"
 CHECK_COLUMNS = {"initial": "S", "budget": "T", "final": "U"}
 
@@ -89,7 +90,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     accounts = job.evaluation.accounts if job.evaluation else None
     S.title(ws, "A1", "收入支出决算总表", f"{LAST_COLUMN}1")
     ws["A1"].alignment = S.CENTER
-    ws["A2"] = f'="编制单位："&{info.NAME}!{info.cell("unit_name")}'
+    ws[UNIT_CELL] = UNIT_FORMULA
     S.literal(ws, "H2", "财决01表")
     S.literal(ws, "O2", "单位：元")
     ws["O2"].alignment = Alignment(horizontal="right")
@@ -192,7 +193,7 @@ def read(book: WorkbookFile, reading: Reading) -> None:
 # ── check ─────────────────────────────────────────────────
 def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
     accounts = assessment.evaluation.accounts
-    found = []
+    found = [Expected(f"{NAME}!{UNIT_CELL}", "编制单位", UNIT_FORMULA, None)]
     for identity, column, ref in check_cells():
         values = [accounts.get(row, column) for row in (identity.lhs, *(r for _, r in identity.terms))]
         found.append(Expected(f"{NAME}!{ref}", f"勾稽检查{identity.code}（{COLUMN_NAMES[column]}）",

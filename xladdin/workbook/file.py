@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,9 @@ MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 200_000_000
 MAX_MEMBERS = 2_000
 MAX_RATIO = 200
-MAX_ROWS = 2_000  # far beyond any layout; bounds the work a hostile sheet can cause
+MAX_PART_BYTES = 10_000_000  # one unpacked part (a sheet, the shared strings); the sample's largest is 133 KB
+MAX_SHARED_STRINGS = 100_000  # distinct texts; an evaluation workbook has a few thousand
+MAX_ROWS = 2_000  # rows read per sheet (streamed, then stopped): far beyond any layout
 MAX_COLUMNS = 26
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _NAME_TARGET = re.compile(r"'?([^'!]+)'?!\$?([A-Z]{1,3})\$?(\d+)")
@@ -61,6 +64,10 @@ def guard(path: Path) -> None:
         raise WorkbookError(f"「{path}」解压后过大，不像评价工作簿（疑似压缩炸弹），已拒绝读取")
     if any(m.file_size > 1_000_000 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members):
         raise WorkbookError(f"「{path}」压缩比异常（疑似压缩炸弹），已拒绝读取")
+    large = next((m for m in members if m.file_size > MAX_PART_BYTES), None)
+    if large is not None:
+        raise WorkbookError(f"「{path}」的 {large.filename} 解压后{large.file_size}字节，超过单个部件{MAX_PART_BYTES}字节的上限，"
+                            "不像评价工作簿，已拒绝读取")
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise WorkbookError(f"「{path}」不是 Excel 工作簿（缺少 xl/workbook.xml）")
     _refuse_dtds(path, members)
@@ -78,13 +85,25 @@ def _refuse_dtds(path: Path, members: list[zipfile.ZipInfo]) -> None:
         for member in members:
             if not member.filename.endswith((".xml", ".rels", ".vml")):
                 continue
-            with archive.open(member) as part:
-                try:
-                    next(iterparse(part, events=("start",), forbid_dtd=True), None)
-                except DefusedXmlException:
-                    raise WorkbookError(f"「{path}」的 {member.filename} 含有 DTD 或实体声明（可能是 XML 炸弹），已拒绝读取") from None
-                except ParseError:
-                    raise WorkbookError(f"「{path}」已损坏：{member.filename} 不是有效的 XML") from None
+            try:
+                with archive.open(member) as part:
+                    first = next(iterparse(part, events=("start",), forbid_dtd=True), None)
+            except DefusedXmlException:
+                raise WorkbookError(f"「{path}」的 {member.filename} 含有 DTD 或实体声明（可能是 XML 炸弹），已拒绝读取") from None
+            except ParseError:
+                raise WorkbookError(f"「{path}」已损坏：{member.filename} 不是有效的 XML") from None
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
+                # bad CRC or deflate stream, encrypted or deflate64 members: nothing a parser should see
+                raise WorkbookError(f"「{path}」已损坏或使用了不支持的压缩方式（{member.filename}：{type(exc).__name__}），"
+                                    "请在 Excel 中打开后另存为 .xlsx") from None
+            if member.filename == "xl/sharedStrings.xml" and first is not None:
+                _limit_shared_strings(path, first[1].get("uniqueCount") or first[1].get("count"))
+
+
+def _limit_shared_strings(path: Path, declared: str | None) -> None:
+    """The shared-string table is read whole by openpyxl: refuse one declared beyond any evaluation workbook."""
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_SHARED_STRINGS):
+        raise WorkbookError(f"「{path}」的共享文本有{declared}条，超过{MAX_SHARED_STRINGS}条的上限，不像评价工作簿，已拒绝读取")
 
 
 @dataclass(frozen=True)
@@ -114,8 +133,9 @@ class SheetCells:
         return self.cell(ref).formula
 
 
-def _parse_sheets(path: Path) -> tuple[dict[str, SheetCells], dict[str, str]]:
-    """Every sheet's cells (typed value, formula and saved value at once) and the defined names.
+def _parse_sheets(path: Path, wanted: tuple[str, ...]) -> tuple[dict[str, SheetCells], dict[str, str]]:
+    """The ``wanted`` sheets' cells (typed value, formula and saved value at once) and the defined names;
+    other sheets are never parsed.
 
     One read-only openpyxl load; each sheet's XML is parsed once by openpyxl's own parser,
     extended to keep the formula beside the cached value (openpyxl offers one or the other).
@@ -156,7 +176,7 @@ def _parse_sheets(path: Path) -> tuple[dict[str, SheetCells], dict[str, str]]:
         wb: Any = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         try:
             sheets = {}
-            for ws in wb.worksheets:
+            for ws in (wb[title] for title in wanted if title in wb.sheetnames):
                 found: dict[str, Cell] = {}
                 with ws._get_source() as src:
                     parser = BothParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
@@ -185,7 +205,7 @@ class WorkbookFile:
     def __init__(self, path: Path, sheet_names: tuple[str, ...], ruleset: Ruleset | None = None):
         guard(path)
         self.path = path
-        self.sheets, self.names = _parse_sheets(path)
+        self.sheets, self.names = _parse_sheets(path, sheet_names)
         missing = [name for name in sheet_names if name not in self.sheets]
         if missing:
             raise WorkbookError(

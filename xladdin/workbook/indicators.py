@@ -69,6 +69,14 @@ def score_range(rs: Ruleset, column: str = COL["score"]) -> str:
     return f"{NAME}!{column}{FIRST_ROW}:{column}{total_row(rs) - 1}"
 
 
+def total_formulas(rs: Ruleset) -> dict[str, str]:
+    """The 合计 row: weights and scores summed."""
+    total, score = total_row(rs), COL["score"]
+    last = total - 1
+    return {f"E{total}": f"=SUM(E{FIRST_ROW}:E{last})",
+            f"{score}{total}": f"=ROUND(SUM({score}{FIRST_ROW}:{score}{last}),2)"}
+
+
 def _udf_args(row: int) -> str:
     cols = (COL["code"], COL["input1"], COL["input2"], COL["override"], COL["reason"])
     return ",".join([NAME_RULESET, *(f"${c}{row}" for c in cols)])
@@ -178,9 +186,10 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         S.label_cell(ws, f"{col}{total}", None)
     S.label_cell(ws, f"A{total}", "合计", bold=True)
     ws.merge_cells(f"A{total}:D{total}")
-    S.computed_cell(ws, f"E{total}", f"=SUM(E{first}:E{last})")
+    totals = total_formulas(rs)
+    S.computed_cell(ws, f"E{total}", totals[f"E{total}"])
     score = COL["score"]
-    S.computed_cell(ws, f"{score}{total}", f"=ROUND(SUM({score}{first}:{score}{last}),2)", S.SCORE)
+    S.computed_cell(ws, f"{score}{total}", totals[f"{score}{total}"], S.SCORE)
     _highlights(ws, first, last)
     S.widths(ws, {col: width for _, col, _, width in COLUMNS})
     ws.freeze_panes = f"E{FIRST_ROW}"
@@ -329,5 +338,7 @@ def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
                               explain_formula(row), result.explanation))
         for ref, col in zip(indicator.rule.inputs(), INPUT_COLUMNS):
             if ref.source:
-                found.append(Expected(f"{NAME}!{col}{row}", f"{indicator.code}{ref.label}", bound_formula(ref.source), None))
+                found.append(Expected(f"{NAME}!{col}{row}", f"{indicator.code}{ref.label}", bound_formula(ref.source),
+                                      None, bound=True))
+    found += [Expected(f"{NAME}!{ref}", "指标体系合计", formula, None) for ref, formula in total_formulas(book.ruleset).items()]
     return found

@@ -35,6 +35,7 @@ class Expected:
     what: str
     formula: str | None  # None: only the value is compared
     value: float | str | None  # None: only the formula is compared
+    bound: bool = False  # an input that shows its data by formula; a typed value there is used, with a warning
 
 
 @dataclass(frozen=True)

@@ -197,16 +197,16 @@ def _read_question(book: WorkbookFile, number: int) -> SurveyQuestion | None:
 
 # ── check ─────────────────────────────────────────────────
 def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+    """Every formula on the sheet; each question's score, the total and the average also by value."""
     survey = assessment.evaluation.survey
     by_number = {q.number: q for q in survey.questions} if survey else {}
     found = []
     for number in range(1, QUESTIONS + 1):
-        ref = f"G{question_rows(number)[0]}"
+        score = f"G{question_rows(number)[0]}"
         question = by_number.get(number)
-        found.append(Expected(f"{NAME}!{ref}", f"问卷第{number}题得分", question_formulas(number)[ref],
-                              float(question.total) if question else ""))
-    formulas = summary_formulas()
-    total, average = cell("total"), cell("average")
+        for ref, formula in question_formulas(number).items():
+            value = (float(question.total) if question else "") if ref == score else None
+            found.append(Expected(f"{NAME}!{ref}", f"问卷第{number}题{'得分' if ref == score else ''}", formula, value))
     mean: float | str
     if survey is None:
         mean = ""
@@ -214,6 +214,8 @@ def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
         mean = "有效问卷数为0，无法计算问卷得分"
     else:
         mean = float(survey.average)
-    found.append(Expected(f"{NAME}!{total}", "问卷总分", formulas[total], float(survey.total) if survey else 0.0))
-    found.append(Expected(f"{NAME}!{average}", "问卷综合得分", formulas[average], mean))
+    values = {cell("total"): (float(survey.total) if survey else 0.0), cell("average"): mean}
+    names = {cell("total"): "问卷总分", cell("average"): "问卷综合得分"}
+    found += [Expected(f"{NAME}!{ref}", names.get(ref, f"问卷{ref}"), formula, values.get(ref))
+              for ref, formula in summary_formulas().items()]
     return found
