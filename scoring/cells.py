@@ -7,19 +7,22 @@ ranges (a 1×1 range counts as a single cell). Arithmetic is Decimal throughout.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
-from .accounts import IDENTITIES, Accounts, check_identity, rows_text, unentered
-from .evidence import EvidenceError, parse_count, parse_number
+from .accounts import IDENTITIES, Accounts, Identity, check_identity, rows_text, unentered
+from .evidence import EvidenceError, parse_number
 from .indicator_score import IndicatorScore, score_indicator
 from .numbers import fmt_money
 from .ruleset import Ruleset, RulesetError, load_ruleset
-from .survey import survey_average, tally
+from .survey import parse_respondents, survey_average, tally
 
 CHECK_OK = "✓"
 CHECK_UNENTERED = "未录入"  # starts the text of a check that lacks a figure it needs
 _IDENTITIES = {identity.code: identity for identity in IDENTITIES}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SHOWN = 30  # characters of a typed name echoed in a message
 
 
 class CellError(Exception):
@@ -37,10 +40,16 @@ def _scalar(value: object, what: str) -> object:
 
 
 def _flatten(value: object) -> list[object]:
-    """Cells of a range (row by row), or ``[value]`` for a single cell."""
-    if isinstance(value, (list, tuple)):
-        return [cell for item in value for cell in _flatten(item)]
-    return [value]
+    """Cells of a range (row by row), or ``[value]`` for a single cell; iterative, so any nesting depth is fine."""
+    found: list[object] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (list, tuple)):
+            pending.extend(reversed(item))
+        else:
+            found.append(item)
+    return found
 
 
 def _text(value: object, what: str) -> str:
@@ -48,15 +57,22 @@ def _text(value: object, what: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
 def is_network_path(text: str) -> bool:
-    """``\\\\server\\share\\x.toml`` or ``//server/x.toml``: opening it could leak Windows credentials."""
-    return text.startswith(("\\\\", "//"))
+    """``\\\\server\\share\\x.toml``, ``//server/x.toml`` or a mix such as ``\\/server/x.toml``: Windows opens
+    each as a share, which could leak Windows credentials."""
+    return text.replace("\\", "/").startswith("//")
 
 
 def _ruleset(name: object) -> Ruleset:
     text = _text(name, "规则集")
     if not text:
         raise CellError("未指定规则集")
+    if _CONTROL.search(text):
+        raise CellError("规则集名称含有控制字符，请重新输入")
     if is_network_path(text):
         raise CellError("规则集不能引用网络路径上的文件")
     try:
@@ -71,7 +87,7 @@ def _indicator_score(ruleset, code, input1, input2, override, reason) -> Indicat
     try:
         indicator = rs.indicator(key)
     except KeyError:
-        raise CellError(f"规则集{rs.id}中没有指标「{key}」") from None
+        raise CellError(f"规则集{rs.id}中没有指标「{_short(key)}」") from None
     values = [_scalar(input1, "输入1"), _scalar(input2, "输入2")]
     return score_indicator(indicator, values, _scalar(override, "人工得分"), _scalar(reason, "理由"))
 
@@ -122,7 +138,7 @@ def survey_avg(points: object, counts: object, valid: object) -> float | str:
     """问卷综合得分 = Σ points × count ÷ valid questionnaires, rounded half up; "" while the count is blank."""
     try:
         total = _survey_total(points, counts)
-        number = parse_count(_scalar(valid, "有效问卷数"), "有效问卷数")
+        number = parse_respondents(_scalar(valid, "有效问卷数"), "有效问卷数")
     except (CellError, EvidenceError) as exc:
         return str(exc)
     if number is None:
@@ -131,25 +147,33 @@ def survey_avg(points: object, counts: object, valid: object) -> float | str:
     return "有效问卷数为0，无法计算问卷得分" if average is None else float(average)
 
 
-def check(code: object, lhs: object, *terms: object) -> str:
-    """An accounts identity in one column: ✓, ``差额 …`` (actual − expected), ``未录入第58行`` when a figure
-    it needs is blank (see ``accounts.unentered``), or "" when all are blank."""
+def _identity(code: object) -> Identity:
     key = _text(code, "勾稽代码")
     identity = _IDENTITIES.get(key)
     if identity is None:
-        return f"未知的勾稽代码「{key}」"
-    try:
-        values = [_scalar(lhs, "左边"), *(v for term in terms for v in _flatten(term))]
-    except CellError as exc:
-        return str(exc)
+        raise CellError(f"未知的勾稽代码「{_short(key)}」")
+    return identity
+
+
+def _final_column(identity: Identity, lhs: object, terms: tuple[object, ...]) -> Accounts:
+    """The identity's figures as the 决算数 column of otherwise blank accounts."""
+    values = [_scalar(lhs, "左边"), *(v for term in terms for v in _flatten(term))]
     if len(values) != len(identity.terms) + 1:
-        return f"{identity.code}右边应有{len(identity.terms)}项，实际{len(values) - 1}项"
+        raise CellError(f"{identity.code}右边应有{len(identity.terms)}项，实际{len(values) - 1}项")
     accounts = Accounts()
     rows = (identity.lhs, *(row for _, row in identity.terms))
+    for row, value in zip(rows, values):
+        accounts.set(row, "final", parse_number(value, f"第{row}行金额"))
+    return accounts
+
+
+def check(code: object, lhs: object, *terms: object) -> str:
+    """An accounts identity in one column: ✓, ``差额 …`` (actual − expected), ``未录入第58行`` when a figure
+    it needs is blank (see ``accounts.unentered``), or "" when all are blank."""
     try:
-        for row, value in zip(rows, values):
-            accounts.set(row, "final", parse_number(value, f"第{row}行金额"))
-    except EvidenceError as exc:
+        identity = _identity(code)
+        accounts = _final_column(identity, lhs, terms)
+    except (CellError, EvidenceError) as exc:
         return str(exc)
     single = replace(identity, columns=("final",))
     missing = unentered(single, accounts, "final")

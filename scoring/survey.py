@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TypeVar
 
 from pydantic import Field
 
@@ -11,12 +12,19 @@ from .evidence import EvidenceError, parse_count, parse_number
 from .findings import Finding
 from .numbers import ZERO, round2
 
+# Caps far beyond any real questionnaire (a department surveys tens to thousands of people; a whole questionnaire
+# is worth 100 points): a typo such as 99999999999999 is refused instead of tallied, and Σ points × count stays
+# well inside Decimal's 28 digits, so totals and averages are exact and round without error.
+MAX_RESPONDENTS = 10_000_000  # people choosing an option; questionnaires issued, returned, valid
+MAX_POINTS = 10_000  # an option's standard points
+_N = TypeVar("_N", Decimal, int)
+
 
 class SurveyOption(Record):
     label: str
     text: str
-    points: Decimal = Field(ge=0)
-    count: int = Field(default=0, ge=0)
+    points: Decimal = Field(ge=0, le=MAX_POINTS)
+    count: int = Field(default=0, ge=0, le=MAX_RESPONDENTS)
 
 
 class SurveyQuestion(Record):
@@ -39,9 +47,9 @@ class SurveyQuestion(Record):
 
 class Survey(Record):
     title: str = "满意度调查问卷"
-    issued: int = Field(ge=0)
-    returned: int = Field(ge=0)
-    valid: int = Field(ge=0)
+    issued: int = Field(ge=0, le=MAX_RESPONDENTS)
+    returned: int = Field(ge=0, le=MAX_RESPONDENTS)
+    valid: int = Field(ge=0, le=MAX_RESPONDENTS)
     questions: list[SurveyQuestion] = Field(default_factory=list)
 
     @property
@@ -98,12 +106,31 @@ def survey_average(total: Decimal, valid: int) -> Decimal | None:
     return None if valid <= 0 else round2(total / valid)
 
 
+def parse_points(value: object, what: str = "标准分值") -> Decimal | None:
+    """An option's standard points, 0 to ``MAX_POINTS``; None when the cell is blank."""
+    points = parse_number(value, what, example="10")
+    if points is not None and points < 0:
+        raise EvidenceError(f"{what}「{points}」不能为负数，如 10")
+    return _at_most(points, MAX_POINTS, what)
+
+
+def parse_respondents(value: object, what: str = "人数") -> int | None:
+    """A number of people or questionnaires, 0 to ``MAX_RESPONDENTS``; None when the cell is blank."""
+    return _at_most(parse_count(value, what, example="49"), MAX_RESPONDENTS, what)
+
+
+def _at_most(number: _N | None, limit: int, what: str) -> _N | None:
+    if number is not None and number > limit:
+        raise EvidenceError(f"{what}「{number}」超出合理范围（不超过{limit}）")
+    return number
+
+
 def tally(points: Iterable[object], counts: Iterable[object]) -> Decimal:
     """Σ points × count over parallel columns; blank rows are skipped (used by the PE_SURVEY_* cells)."""
     total = ZERO
     for index, (p, c) in enumerate(zip(points, counts, strict=True), start=1):
-        point = parse_number(p, f"第{index}行分值")
-        count = parse_count(c, f"第{index}行人数")
+        point = parse_points(p, f"第{index}行分值")
+        count = parse_respondents(c, f"第{index}行人数")
         if point is None and count is None:
             continue
         if point is None:

@@ -140,12 +140,12 @@ def test_a_workbook_of_another_layout_cannot_be_read(tmp_path, edit, message):
 @pytest.mark.parametrize(
     "sheet, ref, value, message",
     [
-        (accounts.NAME, "C6", "四百万", "第1行年初预算数：「四百万」不是有效的第1行年初预算数，应填写数字，如 4,228,106.35"),
+        (accounts.NAME, "C6", "四百万", "「四百万」不是有效的第1行年初预算数，应填写数字，如 4,228,106.35"),
         (info.NAME, info.cell("staff_quota"), "=20+8", "是公式，但文件里没有 Excel 保存的计算结果"),
-        (info.NAME, info.cell("year"), "二〇二四", "评价年度：「二〇二四」不是有效的评价年度，应填写数字，如 2024"),
+        (info.NAME, info.cell("year"), "二〇二四", "「二〇二四」不是有效的评价年度，应填写数字，如 2024"),
         (info.NAME, info.cell("staff_actual"), "23.5", "应为非负整数，如 23"),
         (info.NAME, info.cell("three_public_current"), -2, "本年三公经费（万元）：应不小于0"),
-        (indicators.NAME, "K4", "满分", "A11人工得分：「满分」不是有效的A11人工得分"),
+        (indicators.NAME, "K4", "满分", "「满分」不是有效的A11人工得分，应填写数字，如 1.5"),
         (survey.NAME, "E6", None, "第1题的选项缺少标准分值，如 10"),
     ],
 )

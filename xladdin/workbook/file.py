@@ -276,7 +276,7 @@ class WorkbookFile:
         try:
             return parser(self.raw(sheet, ref), what, *args)
         except EvidenceError as exc:
-            self.problem(sheet, ref, f"{what}：{exc}")
+            self.problem(sheet, ref, str(exc) if what in str(exc) else f"{what}：{exc}")
             return None
 
     def text(self, sheet: str, ref: str) -> str:

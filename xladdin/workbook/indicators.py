@@ -319,7 +319,7 @@ def read(book: WorkbookFile, reading: Reading) -> None:
         reading.provenance[f"indicators.{indicator.code}.override"] = f"{NAME}!{override}"
         entries.append(IndicatorEntry.model_validate(dict(
             code=indicator.code, inputs=inputs,
-            override=book.parse(NAME, override, f"{indicator.code}人工得分", parse_number, ("分",)),
+            override=book.parse(NAME, override, f"{indicator.code}人工得分", parse_number, ("分",), "1.5"),
             reason=book.text(NAME, f"{COL['reason']}{row}"),
             note=book.text(NAME, f"{COL['note']}{row}"),
         )))

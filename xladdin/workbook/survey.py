@@ -11,8 +11,8 @@ from scoring import (
     Survey,
     SurveyOption,
     SurveyQuestion,
-    parse_count,
-    parse_number,
+    parse_points,
+    parse_respondents,
 )
 
 from . import style as S
@@ -158,7 +158,7 @@ def defined_names(rs: Ruleset) -> dict[str, str]:
 def read(book: WorkbookFile, reading: Reading) -> None:
     """The questionnaire; left out (None) when any of its cells cannot be read, as its figures are then unknown."""
     before = len(book.problems)
-    counts = {attr: book.parse(NAME, ref, label, parse_count) for attr, ref, label in _COUNTS}
+    counts = {attr: book.parse(NAME, ref, label, parse_respondents) for attr, ref, label in _COUNTS}
     questions = [q for number in range(1, QUESTIONS + 1) if (q := _read_question(book, number))]
     title = book.text(NAME, TITLE)
     reading.fields["survey"] = None
@@ -179,13 +179,13 @@ def _read_question(book: WorkbookFile, number: int) -> SurveyQuestion | None:
     for row in rows:
         if all(book.blank(NAME, f"{c}{row}") for c in "CDEF"):
             continue
-        points = book.parse(NAME, f"E{row}", f"第{number}题标准分值", parse_number)
+        points = book.parse(NAME, f"E{row}", f"第{number}题标准分值", parse_points)
+        count = book.parse(NAME, f"F{row}", f"第{number}题人数", parse_respondents)
         if points is None:
             if book.blank(NAME, f"E{row}"):
                 book.problem(NAME, f"E{row}", f"第{number}题的选项缺少标准分值，如 10")
             continue
         label = book.text(NAME, f"C{row}") or chr(ord("A") + row - rows[0])
-        count = book.parse(NAME, f"F{row}", f"第{number}题人数", parse_count)
         options.append(SurveyOption(label=label, text=book.text(NAME, f"D{row}"), points=points, count=count or 0))
     text = book.text(NAME, f"B{rows[0]}")
     if not options:
