@@ -11,7 +11,7 @@ from scoring import assess, load_ruleset, sample_evaluation, score_evaluation
 from xladdin import build_templates
 from xladdin.cli import main
 from xladdin.workbook import (
-    SHEET_NAMES, WorkbookError, accounts, assess_workbook, expected_cells, file, guide, indicators, info,
+    SHEET_NAMES, WorkbookError, accounts, assess_workbook, build_workbook, expected_cells, file, guide, indicators, info,
     open_workbook, read_evaluation, report, saved_results, survey, workbook_findings,
 )
 from xladdin.workbook.sheet import NAME_LAYOUT
@@ -302,3 +302,16 @@ def test_every_formula_cell_the_builder_wrote_is_checked():
 def test_a_number_typed_over_a_total_is_flagged(tmp_path, sheet, ref):
     found = [f for f in assess_workbook(_edited(tmp_path, _set(sheet, ref, 99))).findings if f.code == "WB-FORMULA"]
     assert [f.where for f in found] == [f"{sheet}!{ref}"] and "实际为「99」" in found[0].message
+
+
+def test_control_characters_survive_a_round_trip_without_escapes(tmp_path, seed):
+    seed.info.unit_name = "某局\x0b（测试）"
+    seed.narrative["org"] = "第一行\x01第二行"
+    path = tmp_path / "ctrl.xlsx"
+    build_workbook(XUNDIAN, seed).save(path)  # the builder drops what a sheet cannot store
+    evaluation = read_workbook(path)
+    assert evaluation.info.unit_name == "某局（测试）" and evaluation.narrative["org"] == "第一行第二行"
+    wb = load_workbook(path)
+    wb[info.NAME][info.cell("unit_name")] = "某局_x000B_（测试）"  # as a sheet stores an escaped control character
+    wb.save(path)
+    assert read_workbook(path).info.unit_name == "某局\x0b（测试）"

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +33,7 @@ from .safe_io import available_path, write_new, write_text_new
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a command whose output pipe closed
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped with Ctrl-C
 
 
 class CliError(UserError):
@@ -67,6 +70,8 @@ def load_assessment(path: Path, ruleset: Ruleset | None = None) -> Assessment:
 
     ``ruleset`` (from --ruleset) replaces the evaluation's own; a workbook accepts only the one it was built with.
     """
+    if "\0" in str(path):
+        raise CliError(f"文件名「{str(path)!r}」含有空字符，不是有效的路径")
     if not path.exists():
         raise CliError(f"找不到文件：{path}")
     if path.suffix.lower() == ".json":
@@ -198,6 +203,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.draft and not args.force else 0
 
 
+UNREADABLE = "无法读取："
 BATCH_COLUMNS = ("文件", "单位名称", "年度", "规则集", "总得分", "等级", "错误", "警告", "未计分指标", "说明")
 
 
@@ -219,7 +225,10 @@ def _batch_row(path: Path, forced: Ruleset | None) -> dict[str, object]:
     try:
         assessment = load_assessment(path, forced)
     except UserError as exc:
-        row["说明"] = f"无法读取：{str(exc).splitlines()[0]}"
+        row["说明"] = f"{UNREADABLE}{str(exc).splitlines()[0]}"
+        return row
+    except Exception as exc:  # noqa: BLE001 - one file's crash must not end the batch; it is reported as such
+        row["说明"] = f"{UNREADABLE}程序内部错误（{type(exc).__name__}），请将此文件告知维护人员"
         return row
     info, card, errors = assessment.evaluation.info, assessment.scorecard, assessment.errors
     row.update({
@@ -245,7 +254,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=BATCH_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: _csv_text(value) for key, value in row.items()} for row in rows)
         target = write_new(Path(args.out), lambda p: p.write_text(buffer.getvalue(), encoding="utf-8-sig"))
     if args.json:
         print(_json({"rows": rows}))
@@ -253,11 +262,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
         for row in rows:
             status = row["说明"] or "通过"
             print(f"{row['总得分'] or '—':>6}  {row['等级'] or '—'}  {row['单位名称'] or row['文件']}  {status}")
-        failed = sum(1 for r in rows if r["错误"] or not r["总得分"])
-        print(f"共{len(rows)}个文件，{failed}个有错误或无法读取。")
+        unreadable = sum(1 for r in rows if str(r["说明"]).startswith(UNREADABLE))
+        failed = sum(1 for r in rows if r["错误"])
+        print(f"共{len(rows)}个文件：{failed}个有错误，{unreadable}个无法读取。")
         if args.out:
             print(f"汇总表：{target}")
-    return EXIT_FINDINGS if any(r["错误"] or not r["总得分"] for r in rows) else 0
+    if any(str(r["说明"]).startswith(UNREADABLE) for r in rows):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if any(r["错误"] for r in rows) else 0
+
+
+def _csv_text(value: object) -> object:
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -325,10 +344,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()  # signal handlers can only be set there
+    if in_main_thread:  # SIGTERM (kill, a closing terminal or service) ends like Ctrl-C: children and temp files go
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.func(args)
     except (UserError, FileExistsError) as exc:
@@ -337,6 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of a pipe stopped early (`pe-eval check x | head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
         return EXIT_PIPE_CLOSED
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

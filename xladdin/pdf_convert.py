@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+from .safe_io import write_new
+
 FONTS_CONF = Path(__file__).resolve().with_name("fonts.conf")
+TEMP_PREFIX = "pe-pdf-"  # the private folder (profile and output) of one conversion, under the temp folder
 _WORD_PDF_FORMAT = 17  # wdFormatPDF
+_GROUP_EXIT_WAIT = 5.0  # seconds to let a killed LibreOffice release its profile folder
 
 
 class ConverterMissing(Exception):
@@ -62,7 +67,7 @@ def docx_to_pdf(
     if pdf_path.exists() and not overwrite:
         raise FileExistsError(f"目标文件已存在，未覆盖：{pdf_path}")
     soffice = find_converter()
-    with tempfile.TemporaryDirectory(prefix="pe-pdf-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp_name:
         tmp = Path(tmp_name)
         if soffice:
             produced = _convert_soffice(soffice, docx_path, tmp, timeout)
@@ -70,8 +75,7 @@ def docx_to_pdf(
             produced = _convert_word(docx_path, tmp / (docx_path.stem + ".pdf"))
         else:
             raise ConverterMissing()
-        _install(produced, pdf_path)
-    return pdf_path
+        return _install(produced, pdf_path, overwrite)
 
 
 def _convert_soffice(soffice: str, docx_path: Path, tmp: Path, timeout: float) -> Path:
@@ -83,24 +87,22 @@ def _convert_soffice(soffice: str, docx_path: Path, tmp: Path, timeout: float) -
         "--headless", "--norestore", "--nolockcheck",
         "--convert-to", "pdf", "--outdir", str(outdir), str(docx_path),
     ]
-    env = dict(os.environ)
+    scratch = tmp / "tmp"  # LibreOffice's own temp folder (lu*.tmp), inside ours: removed even when it is killed
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
     if sys.platform.startswith("linux"):
         env["FONTCONFIG_FILE"] = str(FONTS_CONF)  # must be absolute
-    posix = os.name == "posix"
-    proc = subprocess.Popen(
-        cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, start_new_session=posix,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        # soffice is a wrapper around soffice.bin: kill the whole group.
-        if posix:
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-        proc.communicate()
-        raise RuntimeError(f"PDF转换超时（{timeout:g} 秒）：{docx_path.name}") from None
+    # Its own session (process group on Windows): Ctrl-C reaches only us, and the group can be killed whole.
+    with subprocess.Popen(
+        cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=os.name == "posix", creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"PDF转换超时（{timeout:g} 秒）：{docx_path.name}") from None
+        finally:  # on every path, Ctrl-C and SIGTERM included
+            _kill_tree(proc)
     produced = outdir / (docx_path.stem + ".pdf")
     if proc.returncode != 0 or not produced.is_file():
         # soffice may exit 0 without output; its messages are mostly on stderr.
@@ -109,6 +111,31 @@ def _convert_soffice(soffice: str, docx_path: Path, tmp: Path, timeout: float) -
             f"LibreOffice 转换PDF失败（返回码 {proc.returncode}）：{docx_path.name}\n{tail}"
         )
     return produced
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and all it started (soffice is a wrapper around soffice.bin), then reap it.
+
+    On POSIX, wait (a bounded time) until the whole group is gone, so its profile folder can be removed.
+    """
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError):  # the group is already empty
+            os.killpg(proc.pid, signal.SIGKILL)
+    elif proc.poll() is None:  # taskkill /T follows the parent links, so only while soffice still runs
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
+    proc.kill()  # Windows without taskkill; nothing once it has exited
+    proc.wait()
+    if os.name == "posix":
+        _await_empty_group(proc.pid)
+
+
+def _await_empty_group(group: int) -> None:
+    """Return once process group ``group`` has no process left, or after _GROUP_EXIT_WAIT seconds."""
+    deadline = time.monotonic() + _GROUP_EXIT_WAIT
+    with contextlib.suppress(ProcessLookupError):  # raised once no process of the group is left
+        while time.monotonic() < deadline:
+            os.killpg(group, 0)
+            time.sleep(0.05)
 
 
 def _convert_word(docx_path: Path, target: Path) -> Path:
@@ -145,17 +172,9 @@ def _convert_word(docx_path: Path, target: Path) -> Path:
     return target
 
 
-def _install(src: Path, dst: Path) -> None:
-    """Copy src next to dst, then atomically move it into place."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its 0600 mode would stick; copyfile honours the umask.
-    tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _install(src: Path, dst: Path, overwrite: bool) -> Path:
+    """Copy src to dst atomically (safe_io: clean errors, no temp file left behind)."""
+    return write_new(dst, lambda temp: shutil.copyfile(src, temp), overwrite)
 
 
 def pdf_first_page_png(pdf_path: Path, png_path: Path, dpi: int = 80) -> Path:
@@ -175,5 +194,4 @@ def pdf_first_page_png(pdf_path: Path, png_path: Path, dpi: int = 80) -> Path:
         if proc.returncode != 0 or not produced.is_file():
             tail = proc.stderr.decode(errors="replace").strip()[-800:]
             raise RuntimeError(f"PDF 转 PNG 失败（返回码 {proc.returncode}）：{pdf_path}\n{tail}")
-        _install(produced, png_path)
-    return png_path
+        return _install(produced, png_path, overwrite=True)

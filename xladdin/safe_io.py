@@ -1,10 +1,31 @@
 """Writing files without destroying anything: temp file, then an atomic no-clobber rename."""
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from scoring import UserError
+
+_DENIED = "权限不足（请确认文件夹可写、同名文件未在 Word 等程序中打开）"
+_REASONS = {
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EROFS: "所在的磁盘或文件系统是只读的",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "磁盘已满（超出磁盘配额）",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EISDIR: "已有同名文件夹",
+}
+
+
+class WriteError(UserError, OSError):
+    """A file that could not be written: the message names it and says why, in Chinese.
+
+    Also an OSError, so callers that already handle failed writes keep handling it.
+    """
 
 
 def available_path(path: Path, companions: tuple[str, ...] = ()) -> Path:
@@ -24,8 +45,22 @@ def write_new(path: Path, write: Callable[[Path], object], overwrite: bool = Fal
     """Let ``write`` fill a temp file next to ``path``, then move it into place.
 
     Raises FileExistsError if ``path`` exists and ``overwrite`` is false; the
-    existing file is never touched in that case.
+    existing file is never touched in that case. Raises WriteError when the
+    folder or the disk refuses (permissions, read-only, full); no temp file stays behind.
     """
+    try:
+        return _write_new(path, write, overwrite)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise WriteError(f"无法写入「{path}」：{_reason(exc)}") from exc
+
+
+def _reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def _write_new(path: Path, write: Callable[[Path], object], overwrite: bool) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".~pe-", suffix=path.suffix)
     os.close(fd)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,11 +38,13 @@ from .analysis import indicator_analysis, level2_count
 from .draft import is_draft, mark_draft
 from .fonts import FONT_ENV, configured_font
 from .layout import ReportFonts, configure
-from .writer import Writer
+from .writer import Writer, plain_text, property_text
 
 TITLES = SECTION_HEADINGS
 OVERVIEW_KEYS = tuple(section.key for section in NARRATIVE_SECTIONS if section.part == "overview")
 CHAPTER_KEYS = tuple(section.key for section in NARRATIVE_SECTIONS if section.part == "chapter")
+NAME_BYTES = 150  # of a report file's own name part: 50 Chinese characters (UTF-8), far below the 255 a name may have
+_NOT_IN_NAME = re.compile(r'[\x00-\x1f<>:"/\\|?*]')  # separators, and what Windows forbids in a file name
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def render(assessment: Assessment, fonts: ReportFonts, *, show_reasons: bool = F
     writer = Writer(doc, fonts)
     texts = _Texts(evaluation, placeholder_values(evaluation, card))
     title = f"{info.unit_text}{info.year_text}年度部门整体支出绩效评价报告"
-    _metadata(doc, title, info.evaluator or info.unit_name)
+    _metadata(doc, property_text(title), property_text(info.evaluator or info.unit_name))
     title_paragraph = writer.title(title, info.unit_name)
 
     writer.heading("一、部门概况", 1)
@@ -236,7 +239,21 @@ def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Score
 def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | None = None) -> Path:
     """``<name>_绩效评价报告_<YYYYMMDD>.docx`` next to ``source``; (2), (3)… when it (or its PDF) exists."""
     day = today or dt.date.today()
-    return available_path(source.parent / f"{source.stem}_绩效评价报告_{day:%Y%m%d}.docx", (".pdf",) if pdf else ())
+    name = f"{file_stem(source.stem)}_绩效评价报告_{day:%Y%m%d}.docx"
+    return available_path(source.parent / name, (".pdf",) if pdf else ())
+
+
+def file_stem(name: str, max_bytes: int = NAME_BYTES) -> str:
+    """``name`` fit to start a file name on Windows and Linux: no separators or forbidden characters, not too long."""
+    stem = _NOT_IN_NAME.sub("_", name).strip(" .")
+    return stem.encode(errors="surrogateescape")[:max_bytes].decode(errors="ignore").rstrip(" .") or "评价"
+
+
+def _stand_in(evaluation: Evaluation) -> Path:
+    """A source path for an assessment without one: ``<unit><year>年度`` in the current folder."""
+    year = f"{evaluation.info.year or ''}年度"
+    unit = file_stem(plain_text(evaluation.info.unit_name), NAME_BYTES - len(year.encode()))
+    return Path.cwd() / f"{unit}{year}"
 
 
 def build_report(
@@ -258,8 +275,7 @@ def build_report(
     """
     evaluation = assessment.evaluation
     if out_path is None:
-        stand_in = Path.cwd() / f"{evaluation.info.unit_name or '评价'}{evaluation.info.year or ''}年度"
-        target = default_report_path(Path(assessment.source) if assessment.source else stand_in, pdf=pdf)
+        target = default_report_path(Path(assessment.source) if assessment.source else _stand_in(evaluation), pdf=pdf)
     else:
         target = Path(out_path)
         taken = [p for p in (target, target.with_suffix(".pdf") if pdf else None) if p and p.exists()]

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from scoring import HUNDRED, ProgressPoint, Ruleset, Scorecard, fmt2, fmt_points
 
 from .fonts import CJK_FAMILIES, cjk_font_files
+from .writer import plain_text
 
 WEIGHT_COLOR = "#c9c9c9"
 SCORE_COLOR = "#1f4e79"
@@ -61,7 +62,8 @@ def _render(draw: Callable, width_cm: float, height_cm: float) -> bytes:
 
     font = cjk_font()
     families = [font.family, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    rc: Any = {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False, "font.size": 10}
+    rc: Any = {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False, "font.size": 10,
+               "text.parse_math": False}  # labels are the user's text: "$x$" is not mathtext
     with matplotlib.rc_context(rc):
         figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=200)
         FigureCanvasAgg(figure)
@@ -91,7 +93,7 @@ def score_chart(rs: Ruleset, card: Scorecard) -> bytes:
             axes.text(float(g.weight) + top * 0.01, p - height / 2, fmt_points(g.weight), va="center", fontsize=8)
             axes.text(float(card.subtotals[g.code]) + top * 0.01, p + height / 2, fmt2(card.subtotals[g.code]),
                       va="center", fontsize=8, color=SCORE_COLOR)
-        axes.set_yticks(list(positions), [f"{g.code} {g.name}" if cjk else g.code for g in groups])
+        axes.set_yticks(list(positions), [plain_text(f"{g.code} {g.name}" if cjk else g.code) for g in groups])
         axes.invert_yaxis()
         axes.set_xlim(0, top * 1.12)
         axes.set_xlabel("分" if cjk else "points")
@@ -105,7 +107,8 @@ def progress_chart(points: list[ProgressPoint]) -> bytes:
     """Budget execution progress at each point of the year, in percent."""
 
     def draw(axes, cjk: bool) -> None:
-        labels = [p.label if cjk or p.label.isascii() else f"T{i}" for i, p in enumerate(points, start=1)]
+        plain = [plain_text(p.label) for p in points]
+        labels = [label if cjk or label.isascii() else f"T{i}" for i, label in enumerate(plain, start=1)]
         rates = [float(p.rate * HUNDRED) for p in points]
         axes.plot(labels, rates, marker="o", color=SCORE_COLOR)
         for label, point, rate in zip(labels, points, rates):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
@@ -21,6 +22,23 @@ from .layout import (
 )
 
 _LEVEL_ROLE = {1: "heading1", 2: "heading2"}
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how xlsx stores a control character (ST_Xstring)
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")  # XML 1.0 forbids these; \r goes too
+PROPERTY_MAX = 255  # python-docx's limit for a core property (title, author)
+
+
+def plain_text(text: str) -> str:
+    """``text`` fit for a docx or a chart: Excel's ``_xHHHH_`` escapes decoded, then characters XML forbids dropped.
+
+    Tabs and line feeds stay; a control character (e.g. a vertical tab pasted from Word) is dropped.
+    """
+    decoded = _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+    return _NOT_XML.sub("", decoded)
+
+
+def property_text(text: str) -> str:
+    """``text`` fit for a docx core property: plain, at most 255 characters."""
+    return plain_text(text)[:PROPERTY_MAX]
 
 
 class Writer:
@@ -62,7 +80,7 @@ class Writer:
             element(rpr, "w:szCs", val=half_points)
         t = element(r, "w:t")
         t.set(qn("xml:space"), "preserve")
-        t.text = text
+        t.text = plain_text(text)
         return r
 
     def paragraph(self, text: str = "", style: str = "Normal", *, head: str = "", head_role: str | None = None,
@@ -99,7 +117,7 @@ class Writer:
     def title(self, text: str, lead: str, style: str = "Report Title"):
         """A 2号 title, broken after ``lead`` (the unit name) when it needs two lines."""
         paragraph = self.new_paragraph(style)
-        lines = title_lines(text, lead, self.chars_per_line(TITLE_SIZE))
+        lines = title_lines(plain_text(text), plain_text(lead), self.chars_per_line(TITLE_SIZE))
         for index, line in enumerate(lines):
             run = self.run(paragraph, line)
             if index < len(lines) - 1:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openpyxl.utils.escape import unescape
+
 from scoring import (
     EvidenceError,
     Finding,
@@ -285,4 +287,4 @@ class WorkbookFile:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        return unescape(str(value)).strip()  # _x000B_-style escapes a sheet stores for control characters

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -46,6 +47,8 @@ TEXT = "@"
 def literal(ws: Worksheet, ref: str, value: object) -> None:
     """Write data as data: a text starting with '=' stays text, never a formula."""
     cell = ws[ref]
+    if isinstance(value, str):  # control characters cannot be stored in a sheet: they are dropped
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
