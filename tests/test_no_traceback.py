@@ -68,3 +68,14 @@ def test_a_mistyped_workbook_reports_and_exits_1_not_2(tmp_path, command, capsys
     (path,) = [p for p in _bad_inputs(tmp_path) if p.name == "mistyped.xlsx"]
     shutil.copy(path, tmp_path / "copy.xlsx")
     assert main([command, str(tmp_path / "copy.xlsx")]) in (0, 1)
+
+
+def test_a_defect_of_ours_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
+    import xladdin.cli as cli
+
+    monkeypatch.setattr(cli, "render_findings", lambda findings: 1 / 0)
+    assert main(["check", str(SAMPLE)]) == 2
+    assert "程序内部错误（ZeroDivisionError" in capsys.readouterr().err
+    monkeypatch.setenv("PE_EVAL_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["check", str(SAMPLE)])

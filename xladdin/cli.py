@@ -366,6 +366,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a defect of ours: a message to pass on, not a traceback to read
+        if os.environ.get("PE_EVAL_DEBUG"):
+            raise
+        print(f"错误：程序内部错误（{type(exc).__name__}：{str(exc)[:200]}）。请将此信息和所用文件告知维护人员；"
+              "设置环境变量 PE_EVAL_DEBUG=1 可显示详细信息", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
