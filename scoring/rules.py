@@ -218,6 +218,18 @@ class RuleBase(Strict, ABC):
         return f"{self.type_name}：{self.detail(weight)}"
 
 
+class RateRule(RuleBase, ABC):
+    """A rule scored from one rate (typed, a/b or a change); its parameters never conflict with the weight."""
+
+    rate: RateSpec
+
+    def inputs(self) -> list[RuleInput]:
+        return self.rate.rule_inputs()
+
+    def problems(self, weight: Decimal) -> list[str]:
+        return []
+
+
 class ChecklistRule(RuleBase):
     """Score = sum of the points of the criteria met; partial credit per criterion allowed."""
 
@@ -327,18 +339,14 @@ class DiscretionaryRule(RuleBase):
         return []
 
 
-class ThresholdRule(RuleBase):
+class ThresholdRule(RateRule):
     """Full marks at the threshold; a linear deduction per percentage point beyond it."""
 
     type: Literal["threshold"]
     type_name: ClassVar[str] = "达标线性扣分"
-    rate: RateSpec
     threshold_pct: Decimal
     direction: Literal["at_least", "at_most"] = "at_least"
     deduct_per_point: Decimal = Field(gt=0)
-
-    def inputs(self) -> list[RuleInput]:
-        return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         rate = self.rate.evaluate(values)
@@ -361,16 +369,12 @@ class ThresholdRule(RuleBase):
             f"每{gap}1个百分点扣{fmt_points(self.deduct_per_point)}分，扣完为止"
         )
 
-    def problems(self, weight: Decimal) -> list[str]:
-        return []
 
-
-class BandRule(RuleBase):
+class BandRule(RateRule):
     """Full marks at ``full_at_pct``, zero at ``zero_at_pct``, linear in between."""
 
     type: Literal["band"]
     type_name: ClassVar[str] = "区间比例"
-    rate: RateSpec
     full_at_pct: Decimal
     zero_at_pct: Decimal
 
@@ -379,9 +383,6 @@ class BandRule(RuleBase):
         if self.full_at_pct == self.zero_at_pct:
             raise ValueError("区间规则的满分点与零分点不能相同")
         return self
-
-    def inputs(self) -> list[RuleInput]:
-        return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         rate = self.rate.evaluate(values)
@@ -408,21 +409,14 @@ class BandRule(RuleBase):
             f"{fmt_points(self.zero_at_pct)}%得0分，其间按比例"
         )
 
-    def problems(self, weight: Decimal) -> list[str]:
-        return []
 
-
-class CapRule(RuleBase):
+class CapRule(RateRule):
     """Full marks within the limit, zero beyond it."""
 
     type: Literal["cap"]
     type_name: ClassVar[str] = "限额"
-    rate: RateSpec
     limit_pct: Decimal
     direction: Literal["at_least", "at_most"] = "at_most"
-
-    def inputs(self) -> list[RuleInput]:
-        return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         rate = self.rate.evaluate(values)
@@ -440,9 +434,6 @@ class CapRule(RuleBase):
     def detail(self, weight: Decimal) -> str:
         word = "不高于" if self.direction == "at_most" else "不低于"
         return f"{self.rate.describe()}，{word}{fmt_points(self.limit_pct)}%得满分，否则0分"
-
-    def problems(self, weight: Decimal) -> list[str]:
-        return []
 
 
 class DeductionRule(RuleBase):
@@ -509,15 +500,11 @@ class VetoRule(RuleBase):
         return _points_problems(self.items, weight)
 
 
-class ProportionalRule(RuleBase):
+class ProportionalRule(RateRule):
     """Score = weight × rate, never above the weight nor below zero."""
 
     type: Literal["proportional"]
     type_name: ClassVar[str] = "按比例"
-    rate: RateSpec
-
-    def inputs(self) -> list[RuleInput]:
-        return self.rate.rule_inputs()
 
     def compute(self, values: Sequence[object], weight: Decimal) -> Outcome:
         rate = self.rate.evaluate(values)
@@ -532,9 +519,6 @@ class ProportionalRule(RuleBase):
 
     def detail(self, weight: Decimal) -> str:
         return f"{fmt_points(weight)}分×{self.rate.describe()}，不超过分值"
-
-    def problems(self, weight: Decimal) -> list[str]:
-        return []
 
 
 Rule = Annotated[
