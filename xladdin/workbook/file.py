@@ -1,4 +1,4 @@
-"""Open an evaluation workbook once: guard it, parse every sheet in one pass, resolve its ruleset.
+"""Open an evaluation workbook once: guard it, parse the layout's sheets in one pass, resolve its ruleset.
 
 Each cell keeps both what was typed (or the formula) and the value Excel last saved, so
 reading inputs and comparing Excel's results need no second load. Hostile files (too
