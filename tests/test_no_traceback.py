@@ -79,3 +79,28 @@ def test_a_defect_of_ours_is_a_message_not_a_traceback(tmp_path, capsys, monkeyp
     monkeypatch.setenv("PE_EVAL_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["check", str(SAMPLE)])
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("bigint.json", b'{"ruleset": "xundian-2024", "info": {"year": ' + b"9" * 4400 + b"}}", "无法读取的数值"),
+    ("nested.json", b"[" * 100_000, "嵌套层数过多"),
+])
+def test_hostile_json_is_a_clear_error(tmp_path, capsys, name, data, message):
+    (tmp_path / name).write_bytes(data)
+    assert main(["check", str(tmp_path / name)]) == 2 and message in capsys.readouterr().err
+
+
+def test_a_nul_in_a_path_is_a_clear_error(capsys):
+    assert main(["score", "a\0b.xlsx"]) == 2 and "空字符" in capsys.readouterr().err
+
+
+def test_a_workbook_with_only_unit_and_year_is_unfinished_not_差(tmp_path, capsys):
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "--ruleset", "xundian-2024", str(path)]) == 0
+    wb = load_workbook(path)
+    wb["基本信息"]["B3"], wb["基本信息"]["B4"] = "某县某局", 2025
+    wb.save(path)
+    capsys.readouterr()
+    assert main(["score", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "未完成：31项指标中31项未能计分" in out and "差" not in out.split("\n")[1]

@@ -54,12 +54,14 @@ class StubReader:
     def __init__(self):
         self.calls: list[Path] = []
         self.error: Exception | None = None
+        self.edit = lambda evaluation: None
 
     def __call__(self, path, ruleset=None):
         self.calls.append(Path(path))
         if self.error:
             raise self.error
         evaluation = sample_evaluation()
+        self.edit(evaluation)
         return assess(evaluation, ruleset or load_ruleset(evaluation.ruleset), source=str(path))
 
 
@@ -157,3 +159,16 @@ def test_report_environment_is_found_beside_the_excel_environment(tmp_path, monk
     report.parent.mkdir(parents=True)
     report.write_bytes(b"")
     assert macros.report_python() == report
+
+
+def test_a_draft_report_says_so_in_the_message_box(tmp_path, caller, stub_reader):
+    def unscorable(evaluation):
+        entry = evaluation.entry("C101")
+        entry.inputs, entry.override, entry.reason = [None], None, ""
+    stub_reader.edit = unscorable
+    workbook = tmp_path / "评价.xlsm"
+    workbook.write_bytes(b"the user's workbook")
+    book = caller(FakeBook(workbook))
+    macros.export_report(pdf=False)
+    ((prompt, _, mode),) = book.app.alerts
+    assert mode == "info" and prompt.startswith("报告（征求意见稿）已生成") and "待处理事项" in prompt
