@@ -22,5 +22,15 @@ if errorlevel 1 (
   exit /b 1
 )
 echo.
+echo 检查安装结果（pe-eval doctor）：
+rem Same home as windows_setup.home_dir: under LOCALAPPDATA, or under SystemDrive for non-ASCII user names.
+set "PE_HOME=%LOCALAPPDATA%\pe-eval"
+if not exist "%PE_HOME%\venv\Scripts\pe-eval.exe" set "PE_HOME=%SystemDrive%\pe-eval"
+"%PE_HOME%\venv\Scripts\pe-eval.exe" doctor --out "%~dp0pe-eval诊断.txt"
+if errorlevel 1 (
+  echo.
+  echo 安装已完成，但诊断发现问题：请按上面“处理：”的说明操作，或把诊断文件发给技术支持。
+)
+echo.
 pause
 exit /b 0

@@ -62,6 +62,7 @@ from .ruleset import (
     shipped_rulesets,
 )
 from .sources import describe as describe_source
+from .sources import resolve as resolve_source
 from .survey import Survey, SurveyOption, SurveyQuestion, parse_points, parse_respondents
 from .validation import chinese_errors
 
@@ -76,5 +77,5 @@ __all__ = [
     "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
     "fmt_points", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
     "parse_evaluation", "parse_number", "parse_points", "parse_rate", "parse_respondents", "parse_yes_no", "placeholder_values", "printed_line",
-    "read_evaluation", "read_ruleset_file", "round2", "sample_evaluation", "score_evaluation", "shipped_rulesets",
+    "read_evaluation", "read_ruleset_file", "resolve_source", "round2", "sample_evaluation", "score_evaluation", "shipped_rulesets",
 ]

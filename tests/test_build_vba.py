@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from xladdin import BUTTON_SUB, build_vba, macros
+from xladdin import BUTTONS, build_vba, macros
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,6 @@ def test_every_udf_has_a_wrapper_calling_the_udf_module(generated):
 
 def test_button_sub_runs_the_macro_entry_point(generated):
     text = generated[build_vba.BUTTON_BAS]
-    assert re.search(rf"^Sub {BUTTON_SUB}\(\)$", text, re.M)
-    assert 'RunPython "import xladdin.macros; xladdin.macros.export_report()"' in text
-    assert callable(macros.export_report)
+    for sub, entry, _ in BUTTONS:
+        assert re.search(rf"^Sub {sub}\(\)$", text, re.M) and callable(getattr(macros, entry))
+        assert f'RunPython "import xladdin.macros; xladdin.macros.{entry}()"' in text

@@ -172,3 +172,22 @@ def test_a_draft_report_says_so_in_the_message_box(tmp_path, caller, stub_reader
     macros.export_report(pdf=False)
     ((prompt, _, mode),) = book.app.alerts
     assert mode == "info" and prompt.startswith("报告（征求意见稿）已生成") and "待处理事项" in prompt
+
+
+def test_static_copy_button_writes_next_to_the_workbook(tmp_path, caller):
+    workbook = tmp_path / "评价.xlsx"
+    shutil.copyfile(SAMPLE, workbook)
+    book = caller(FakeBook(workbook))
+    macros.export_static_copy()
+    ((prompt, _, mode),) = book.app.alerts
+    copy = tmp_path / "评价_静态副本.xlsx"
+    assert mode == "info" and str(copy) in prompt and "总得分93.56分，等级优" in prompt and copy.exists()
+    assert workbook.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_static_copy_button_failure_is_a_message(tmp_path, caller):
+    book = caller(FakeBook(tmp_path / "没保存"))
+    book.fullname = "Book1"
+    macros.export_static_copy()
+    ((prompt, _, mode),) = book.app.alerts
+    assert mode == "critical" and prompt.startswith("未能生成静态副本")

@@ -244,6 +244,7 @@ def test_build_workbook_imports_vba_adds_button_and_conf(tmp_path):
     assert ("cell", "xlwings.conf", 2, 2, r"%LOCALAPPDATA%\pe-eval\venv\Scripts\pythonw.exe") in calls
     assert ("sheet", "Visible", ws.XL_SHEET_VERY_HIDDEN) in calls
     assert ("button", "汇总", "OnAction", "PE_ExportReport") in calls
+    assert ("button", "汇总", "OnAction", "PE_ExportStaticCopy") in calls
     assert calls.index(("unprotect", "汇总")) < calls.index(("button.add", "汇总", 300.0, 20.0)) < [
         i for i, c in enumerate(calls) if c[0] == "protect"][0]
     assert ("macro-options", "'t.xlsx'!PE_SCORE", "绩效评价", 2) in calls
@@ -352,4 +353,4 @@ def test_templates_are_ready_for_the_excel_build(template, _name):
     book = openpyxl.load_workbook(ROOT / "workbook_templates" / template, keep_vba=True)
     assert "xlwings.conf" not in book.sheetnames
     sheet = book[summary.NAME]
-    assert sheet[summary.BUTTON_CELL].value is None and sheet.protection.sheet
+    assert all(sheet[cell].value is None for cell in summary.BUTTON_CELLS) and sheet.protection.sheet

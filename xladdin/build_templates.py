@@ -25,7 +25,7 @@ from scoring import (
     shipped_rulesets,
 )
 
-from .workbook import build_workbook
+from .workbook import workbook_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "workbook_templates"
 SAMPLE = "xundian-2024"
@@ -57,7 +57,7 @@ def outputs() -> dict[str, tuple[Ruleset, Evaluation | None]]:
 
 
 def save(rs: Ruleset, evaluation: Evaluation | None, path: Path) -> None:
-    build_workbook(rs, evaluation).save(path)
+    path.write_bytes(workbook_bytes(rs, evaluation))
 
 
 def write_all(directory: Path = TEMPLATES_DIR) -> list[Path]:
@@ -167,16 +167,19 @@ def _sheet(ws) -> dict:
 def content(path: Path) -> dict:
     """Everything about a workbook that a user or formula could notice, as nested dicts (comparable with ==)."""
     wb = load_workbook(path)
+    shown = load_workbook(path, data_only=True)
     return {
         "workbook": {"sheets": wb.sheetnames, "active": wb.active.title if wb.active else None,
                      "names": {name: dn.attr_text for name, dn in wb.defined_names.items()}},
         "worksheets": {ws.title: _sheet(ws) for ws in wb.worksheets},
+        "cached": {f"{ws.title}!{c.coordinate}": shown[ws.title][c.coordinate].value
+                   for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"},
     }
 
 
 # Chinese labels for the keys of content(); a path's label is its keys' labels joined ("font", "size" → 字体大小).
 _LABELS = {
-    "sheets": "工作表", "active": "活动工作表", "names": "定义名称",
+    "sheets": "工作表", "active": "活动工作表", "names": "定义名称", "cached": "保存的计算结果",
     "value": "值", "data_type": "数据类型", "number_format": "数字格式",
     "font": "字体", "name": "名称", "size": "大小", "bold": "粗体", "italic": "斜体", "underline": "下划线",
     "strike": "删除线", "colour": "颜色",

@@ -13,7 +13,7 @@ import sys
 import types
 from pathlib import Path
 
-from . import BUTTON_SUB, UDF_MODULE
+from . import BUTTONS, UDF_MODULE
 
 VBA_DIR = Path(__file__).with_name("vba")
 UDF_BAS = "xlwings_udfs.bas"
@@ -78,13 +78,12 @@ def udf_wrappers() -> str:
 def button_module() -> str:
     from xladdin import macros
 
-    target = macros.export_report
-    call = f"import {target.__module__}; {target.__module__}.{target.__name__}()"
-    return HEADER.format(name="pe_buttons", source=target.__module__) + (
-        f"Sub {BUTTON_SUB}()\n"
-        f'    RunPython "{call}"\n'
-        "End Sub\n"
-    )
+    subs = []
+    for sub, entry, _ in BUTTONS:
+        target = getattr(macros, entry)
+        call = f"import {target.__module__}; {target.__module__}.{target.__name__}()"
+        subs.append(f"Sub {sub}()\n" f'    RunPython "{call}"\n' "End Sub\n")
+    return HEADER.format(name="pe_buttons", source=macros.__name__) + "".join(subs)
 
 
 def generate() -> dict[str, str]:

@@ -157,7 +157,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .build_templates import sample_name
     from .pdf_convert import find_converter
     from .report import build_report
-    from .workbook import assess_workbook, build_workbook
+    from .workbook import assess_workbook, workbook_bytes
 
     out = Path(args.out)
     evaluation = sample_evaluation()
@@ -166,7 +166,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"已写入示例评价数据：{target}")
     workbook = available_path(out / sample_name())
     ruleset = load_ruleset(evaluation.ruleset)
-    write_new(workbook, build_workbook(ruleset, evaluation).save)
+    data = workbook_bytes(ruleset, evaluation)
+    write_new(workbook, lambda path: path.write_bytes(data))
     print(f"已写入示例工作簿：{workbook}")
     assessment = assess_workbook(workbook, ruleset)
     result = build_report(assessment, pdf=find_converter() is not None)
@@ -280,15 +281,30 @@ def _csv_text(value: object) -> object:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .workbook import build_workbook
+    from .workbook import workbook_bytes
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise CliError(f"输出文件「{out.name}」应以 .xlsx 结尾")
     rs = load_ruleset(args.ruleset)
     reference = str(Path(args.ruleset).resolve()) if args.ruleset.lower().endswith(".toml") else rs.id
-    write_new(out, build_workbook(rs, ruleset_ref=reference).save)
+    data = workbook_bytes(rs, ruleset_ref=reference)
+    write_new(out, lambda path: path.write_bytes(data))
     print(f"已写入空白评价工作簿（规则集：{rs.name}）：{out}")
+    return 0
+
+
+def cmd_values(args: argparse.Namespace) -> int:
+    from .static_copy import write_static_copy
+
+    source = Path(args.file)
+    if source.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise CliError(f"「{source.name}」不是评价工作簿（.xlsx/.xlsm）")
+    if args.out and Path(args.out).suffix.lower() != ".xlsx":
+        raise CliError(f"输出文件「{Path(args.out).name}」应以 .xlsx 结尾")
+    target, assessment = write_static_copy(source, Path(args.out) if args.out else None)
+    print(f"已写入静态副本：{target}")
+    print(*result_lines(assessment.scorecard), sep="\n")
     return 0
 
 
@@ -299,6 +315,12 @@ def cmd_ruleset(args: argparse.Namespace) -> int:
     if warning:
         print(f"警告：{warning}")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+
+    return doctor.run_doctor(doctor.local_system(), Path(args.out) if args.out else None, excel=args.excel)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -341,6 +363,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ruleset", help="校验规则集（编号或 .toml 文件）")
     p.add_argument("name", metavar="NAME|FILE")
     p.set_defaults(func=cmd_ruleset)
+    p = sub.add_parser("values", help="写出静态副本：公式替换为计算结果（供 WPS、审阅和归档；不改动原工作簿）")
+    p.add_argument("file", metavar="WORKBOOK", help="评价工作簿 .xlsx/.xlsm")
+    p.add_argument("-o", "--out", metavar="OUT.xlsx", help="输出文件（默认：<文件名>_静态副本.xlsx，放在工作簿旁；不覆盖已有文件）")
+    p.set_defaults(func=cmd_values)
+    p = sub.add_parser("doctor", help="逐项诊断安装和运行环境，写出可发给技术支持的诊断文件（有未通过项时退出码为1）")
+    p.add_argument("--out", metavar="诊断.txt", help="诊断文件（默认：当前目录下的 pe-eval诊断.txt；不覆盖已有文件）")
+    p.add_argument("--excel", action="store_true", help="（仅 Windows）另在隐藏的 Excel 中实际计算示例工作簿")
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 

@@ -44,6 +44,32 @@ def export_report(pdf: bool = True) -> None:
         book.app.alert(message, title=ALERT_TITLE, mode="info")
 
 
+def export_static_copy() -> None:
+    """Write a static copy of the calling workbook next to it (formulas replaced by values) and say where."""
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    try:
+        message = _static_copy(book)
+    except Exception as exc:  # noqa: BLE001 - whatever happens, the user gets a message box
+        book.app.alert(failure_message(exc).replace("报告", "静态副本"), title=ALERT_TITLE, mode="critical")
+    else:
+        book.app.alert(message, title=ALERT_TITLE, mode="info")
+
+
+def _static_copy(book) -> str:  # an xlwings Book
+    from .static_copy import default_copy_path, write_static_copy
+
+    source = saved_path(book.fullname)
+    with tempfile.TemporaryDirectory(prefix="pe-values-") as tmp:
+        copy = Path(tmp) / source.name  # same name, so the copy's note names the user's workbook
+        book.api.SaveCopyAs(str(copy))
+        target, assessment = write_static_copy(copy, default_copy_path(source))
+    card = assessment.scorecard
+    result = f"总得分{card.total}分，等级{card.grade}" if card.complete else "结果未完成（有指标未能计分）"
+    return f"静态副本已生成（公式已替换为计算结果，可在 WPS 中查看）：\n{target}\n{result}"
+
+
 def _export(book, pdf: bool) -> str:
     from .report import build_report, default_report_path
 

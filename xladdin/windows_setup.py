@@ -25,7 +25,6 @@ SUPPORTED_PYTHON = ((3, 10), (3, 13))  # also listed in tools/find_python.cmd
 DOCS_FOLDER = "绩效评价工具"
 XL_MACRO_ENABLED = 52  # xlOpenXMLWorkbookMacroEnabled
 XL_SHEET_VERY_HIDDEN = 2
-BUTTON_CAPTION = "导出评价报告"
 # Phase 1 runs this file as a script with the system Python, before xladdin is installed: the
 # facts it shares with the package (UDF module, button, template names) are imported in phase 2 only.
 
@@ -187,17 +186,18 @@ def build_workbook(excel, template: Path, target: Path, modules: list[Path], add
             sheet.Cells(row, 1).Value = key
             sheet.Cells(row, 2).Value = value
         sheet.Visible = XL_SHEET_VERY_HIDDEN
-        from xladdin import BUTTON_SUB
+        from xladdin import BUTTONS
         from xladdin.workbook import summary as summary_sheet
 
         summary = book.Worksheets(summary_sheet.NAME)
         protected = summary.ProtectContents
         if protected:
             summary.Unprotect()
-        anchor = summary.Range(summary_sheet.BUTTON_CELL)
-        button = summary.Buttons().Add(anchor.Left, anchor.Top, 150, 36)
-        button.OnAction = BUTTON_SUB
-        button.Caption = BUTTON_CAPTION
+        for (sub, _, caption), cell in zip(BUTTONS, summary_sheet.BUTTON_CELLS):
+            anchor = summary.Range(cell)
+            button = summary.Buttons().Add(anchor.Left, anchor.Top, 150, 36)
+            button.OnAction = sub
+            button.Caption = caption
         if protected:  # as xladdin.workbook.style.protect: no password, column/row formatting allowed
             summary.Protect(DrawingObjects=False, Contents=True, Scenarios=False,
                             AllowFormattingColumns=True, AllowFormattingRows=True)
@@ -265,7 +265,7 @@ def configure(source: Path, env: Mapping[str, str], excel_factory: Callable[[], 
     if encoding is None:
         import locale
 
-        encoding = locale.getencoding()  # the ANSI code page VBA's Open … For Input reads
+        encoding = locale.getpreferredencoding(False)  # the ANSI code page VBA's Open … For Input reads (3.10+)
     changed = write_user_conf(conf_file, {"INTERPRETER_WIN": str(venv_python(home, windowed=True))}, encoding)
     say(f"xlwings 配置：{conf_file}（{'已更新' if changed else '无需更改'}）")
     modules = sorted(Path(__file__).with_name("vba").glob("*.bas"))

@@ -3,3 +3,6 @@ Attribute VB_Name = "pe_buttons"
 Sub PE_ExportReport()
     RunPython "import xladdin.macros; xladdin.macros.export_report()"
 End Sub
+Sub PE_ExportStaticCopy()
+    RunPython "import xladdin.macros; xladdin.macros.export_static_copy()"
+End Sub

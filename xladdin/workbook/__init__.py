@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from scoring import (
     Assessment,
+    BasicInfo,
     Evaluation,
     EvidenceError,
     Finding,
@@ -27,6 +28,7 @@ from scoring import (
 
 from . import accounts, guide, indicators, info, report, summary, survey
 from . import style as S
+from .cached import with_cached_values
 from .file import WorkbookError, WorkbookFile
 from .sheet import BuildJob, Expected, Reading, SheetModule, absolute
 
@@ -34,7 +36,7 @@ SHEETS: tuple[SheetModule, ...] = (guide, info, accounts, indicators, survey, su
 SHEET_NAMES = tuple(sheet.NAME for sheet in SHEETS)
 
 __all__ = ["SHEETS", "SHEET_NAMES", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
-           "expected_cells", "open_workbook", "read_evaluation", "saved_results", "workbook_findings"]
+           "expected_cells", "workbook_bytes", "open_workbook", "read_evaluation", "saved_results", "workbook_findings"]
 
 
 def build_workbook(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_ref: str | None = None) -> Workbook:
@@ -53,6 +55,14 @@ def build_workbook(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_re
     for ws in wb.worksheets:
         S.protect(ws)
     return wb
+
+
+def workbook_bytes(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_ref: str | None = None) -> bytes:
+    """The workbook as the product writes it: built, with every formula's value cached (see ``cached``)."""
+    ref = ruleset_ref or rs.id
+    data = evaluation.model_copy(update={"ruleset": ref}) if evaluation else Evaluation(ruleset=ref, info=BasicInfo())
+    values = {item.place: item.value for item in expected_cells(assess(data, rs))}
+    return with_cached_values(build_workbook(rs, evaluation, ruleset_ref), values)
 
 
 def open_workbook(path: Path | str, ruleset: Ruleset | None = None) -> WorkbookFile:
@@ -117,9 +127,9 @@ def _show(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def expected_cells(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
-    """Every formula cell whose text and result the core vouches for, sheet by sheet."""
-    return [item for sheet in SHEETS for item in sheet.expected(book, assessment)]
+def expected_cells(assessment: Assessment) -> list[Expected]:
+    """Every formula cell with its text and the value the core computes for it, sheet by sheet."""
+    return [item for sheet in SHEETS for item in sheet.expected(assessment)]
 
 
 def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Finding]:
@@ -127,7 +137,7 @@ def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Findin
     saved = saved_results(book)
     findings: list[Finding] = []
     not_calculated = []
-    for item in expected_cells(book, assessment):
+    for item in expected_cells(assessment):
         sheet_name, ref = item.place.split("!")
         cell = book.sheets[sheet_name].cell(ref)
         if item.formula is not None:

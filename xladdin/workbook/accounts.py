@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import (
@@ -88,15 +89,15 @@ def check_formula(identity: Identity, column: str) -> str:
 # ── build ─────────────────────────────────────────────────
 def build(ws: Worksheet, job: BuildJob) -> None:
     accounts = job.evaluation.accounts if job.evaluation else None
-    S.title(ws, "A1", "收入支出决算总表", f"{LAST_COLUMN}1")
+    S.title(ws, "A1", "收入支出决算总表", f"{SECTIONS['function'][2][-1]}1")  # centred over the first printed page
     ws["A1"].alignment = S.CENTER
     ws[UNIT_CELL] = UNIT_FORMULA
     S.literal(ws, "H2", "财决01表")
     S.literal(ws, "O2", "单位：元")
     ws["O2"].alignment = Alignment(horizontal="right")
-    S.header_row(ws, 3, [("A", "收入"), ("F", "支出")])
-    ws.merge_cells("A3:E3")
-    ws.merge_cells(f"F3:{LAST_COLUMN}3")
+    S.header_row(ws, 3, [("A", "收入"), ("F", "支出"), ("K", "支出")])  # 支出 twice: the two print on separate pages
+    for left, right in (("A", "E"), ("F", "J"), ("K", LAST_COLUMN)):
+        ws.merge_cells(f"{left}3:{right}3")
     heads = {"income": "项目", "function": "项目（按功能分类）", "nature": "项目（按支出性质和经济分类）"}
     for section, (name_col, number_col, amount_cols) in SECTIONS.items():
         titles = [(name_col, heads[section]), (number_col, "行次")]
@@ -104,21 +105,34 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         S.header_row(ws, 4, titles)
         first = SECTION_FIRST_COLUMN[section]
         S.header_row(ws, 5, [(name_col, "栏次"), (number_col, "")] + [(col, str(first + i)) for i, col in enumerate(amount_cols)])
+    amount = S.validation(ws, "decimal", "填写金额，单位元，如 4,228,106.35；未发生填0或留空",
+                          "金额应为不小于0的数（单位元），如 4,228,106.35；未发生填0或留空", "0", None, "greaterThanOrEqual")
     for line in range(1, PRINTED_LINES + 1):
         row = FIRST_ROW + line - 1
         for section, number in printed_line(line).items():
-            _line(ws, row, section, number, accounts)
+            _line(ws, row, section, number, accounts, amount)
     _build_checks(ws)
     last = FIRST_ROW + PRINTED_LINES - 1
     amounts = " ".join(f"{cols[0]}{FIRST_ROW}:{cols[2]}{last}" for _, _, cols in SECTIONS.values())
     S.highlight(ws, amounts, f"AND(ISNUMBER(C{FIRST_ROW}),C{FIRST_ROW}<0)", S.FAIL_FILL, S.FAIL_FONT)
-    S.widths(ws, {"A": 30, "B": 5, "C": 15, "D": 15, "E": 15, "F": 28, "G": 5, "H": 15, "I": 15, "J": 15,
-                  "K": 30, "L": 5, "M": 15, "N": 15, "O": 15, "P": 2, "Q": 11, "R": 48, "S": 15, "T": 15, "U": 15})
+    S.widths(ws, {"A": 35, "B": 5, "C": 15, "D": 15, "E": 15, "F": 33, "G": 5, "H": 15, "I": 15, "J": 15,
+                  "K": 30, "L": 5, "M": 15, "N": 15, "O": 15, "P": 2, "Q": 11, "R": 100, "S": 15, "T": 15, "U": 15})
     ws.freeze_panes = f"A{FIRST_ROW}"
-    S.print_setup(ws, landscape=True, title_rows="3:5")
+    _build_print(ws, last)
 
 
-def _line(ws: Worksheet, row: int, section: str, number: int | None, accounts: Accounts | None) -> None:
+def _build_print(ws: Worksheet, last: int) -> None:
+    """A4 landscape: 收入 with 支出（按功能分类） on one page, 支出（按支出性质和经济分类） on the next,
+    the 勾稽检查 on a page of its own."""
+    S.fit_rows(ws, range(3, last + 1))
+    checks = f"{CHECK_CODE_COLUMN}3:{CHECK_COLUMNS['final']}{check_row(IDENTITIES[-1])}"
+    ws.print_area = [f"A1:{LAST_COLUMN}{last}", checks]
+    S.print_setup(ws, landscape=True, title_rows="3:5", scale=80)
+    S.column_pages(ws, (SECTIONS["function"][2][-1],))
+
+
+def _line(ws: Worksheet, row: int, section: str, number: int | None, accounts: Accounts | None,
+          amount: DataValidation) -> None:
     name_col, number_col, amount_cols = SECTIONS[section]
     account_row = ROWS.get(number) if number else None
     S.label_cell(ws, f"{name_col}{row}", account_row.name if account_row else None, wrap=False)
@@ -134,6 +148,7 @@ def _line(ws: Worksheet, row: int, section: str, number: int | None, accounts: A
             S.na_cell(ws, ref)
         else:
             S.input_cell(ws, ref, accounts.get(number, column) if accounts else None, S.MONEY)
+            amount.add(ref)
 
 
 def _build_checks(ws: Worksheet) -> None:
@@ -191,9 +206,10 @@ def read(book: WorkbookFile, reading: Reading) -> None:
 
 
 # ── check ─────────────────────────────────────────────────
-def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+def expected(assessment: Assessment) -> list[Expected]:
     accounts = assessment.evaluation.accounts
-    found = [Expected(f"{NAME}!{UNIT_CELL}", "编制单位", UNIT_FORMULA, None)]
+    unit = f"编制单位：{assessment.evaluation.info.unit_name}"
+    found = [Expected(f"{NAME}!{UNIT_CELL}", "编制单位", UNIT_FORMULA, unit)]
     for identity, column, ref in check_cells():
         values = [accounts.get(row, column) for row in (identity.lhs, *(r for _, r in identity.terms))]
         found.append(Expected(f"{NAME}!{ref}", f"勾稽检查{identity.code}（{COLUMN_NAMES[column]}）",

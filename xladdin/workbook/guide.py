@@ -49,6 +49,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
             row += 1
         row += 1
     S.widths(ws, {"A": 16, "B": 110})
+    S.fit_rows(ws, range(1, row))
     S.print_setup(ws, landscape=False)
 
 
@@ -62,5 +63,5 @@ def read(book: WorkbookFile, reading: Reading) -> None:
     reading.provenance["ruleset"] = f"{NAME}!{RULESET_CELL}"
 
 
-def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+def expected(assessment: Assessment) -> list[Expected]:
     return []

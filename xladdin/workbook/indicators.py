@@ -26,6 +26,7 @@ from scoring import (
     describe_source,
     fmt_points,
     parse_number,
+    resolve_source,
 )
 
 from . import accounts, info, survey
@@ -41,7 +42,7 @@ COLUMNS = (
     ("name", "D", "三级指标", 24), ("weight", "E", "分值", 6), ("rule", "F", "计分方式", 30),
     ("label1", "G", "输入1项目", 18), ("input1", "H", "输入1", 14), ("label2", "I", "输入2项目", 18),
     ("input2", "J", "输入2", 14), ("override", "K", "人工得分", 9), ("reason", "L", "人工评定理由", 24),
-    ("score", "M", "得分", 9), ("explain", "N", "计分说明", 48), ("note", "O", "备注", 20),
+    ("score", "M", "得分", 9), ("explain", "N", "计分说明", 48), ("note", "O", "备注", 28),
     ("definition", "P", "指标解释", 36), ("guide", "Q", "评分细则", 48), ("source", "R", "数据来源", 24),
 )
 COL = {key: letter for key, letter, _, _ in COLUMNS}
@@ -193,7 +194,17 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     _highlights(ws, first, last)
     S.widths(ws, {col: width for _, col, _, width in COLUMNS})
     ws.freeze_panes = f"E{FIRST_ROW}"
-    S.print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    _build_print(ws, rs.name, total)
+
+
+def _build_print(ws: Worksheet, heading: str, total: int) -> None:
+    """Three A4 landscape pages per band of rows: inputs (A–J), results (K–O), reference texts (P–R),
+    with 代码 and 三级指标 repeated at the left and the title in the page header (rows 1–2 stay on screen)."""
+    S.fit_rows(ws, range(HEADER_ROW, total))
+    ws.print_area = f"A{HEADER_ROW}:{COLUMNS[-1][1]}{total}"
+    S.print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", scale=90)
+    S.column_pages(ws, (COL["input2"], COL["note"]), f"{COL['code']}:{COL['name']}")
+    S.page_header(ws, heading)
 
 
 def _data(value: object) -> object:
@@ -221,15 +232,15 @@ def _build_row(ws: Worksheet, row: int, indicator: Indicator, entry: IndicatorEn
         S.label_cell(ws, f"{label_col}{row}", _input_label(ref))
         value = entered[i] if i < len(entered) else None
         if ref.source and value is None:
-            S.computed_cell(ws, cell, bound_formula(ref.source), input_format(ref))
+            S.computed_cell(ws, cell, bound_formula(ref.source), input_format(ref), wrap=True)
         else:
             S.input_cell(ws, cell, _data(value), input_format(ref), wrap=True)
             validations.add(indicator, ref, cell)
     override = f"{COL['override']}{row}"
-    S.input_cell(ws, override, entry.override if entry else None, S.SCORE)
+    S.input_cell(ws, override, entry.override if entry else None, S.SCORE, wrap=True)
     validations.override(indicator, override)
     S.input_cell(ws, f"{COL['reason']}{row}", entry.reason if entry and entry.reason else None, wrap=True)
-    S.computed_cell(ws, f"{COL['score']}{row}", score_formula(row), S.SCORE)
+    S.computed_cell(ws, f"{COL['score']}{row}", score_formula(row), S.SCORE, wrap=True)
     S.computed_cell(ws, f"{COL['explain']}{row}", explain_formula(row), wrap=True)
     S.input_cell(ws, f"{COL['note']}{row}", entry.note if entry and entry.note else None, wrap=True)
     for key, text in (("definition", indicator.definition), ("guide", indicator.scoring_guide), ("source", indicator.data_source)):
@@ -327,10 +338,11 @@ def read(book: WorkbookFile, reading: Reading) -> None:
 
 
 # ── check ─────────────────────────────────────────────────
-def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+def expected(assessment: Assessment) -> list[Expected]:
+    rs, evaluation = assessment.ruleset, assessment.evaluation
     results = {r.code: r for r in assessment.scorecard.indicators}
     found: list[Expected] = []
-    for (_, _, indicator), row in zip(order(book.ruleset), rows(book.ruleset).values()):
+    for (_, _, indicator), row in zip(order(rs), rows(rs).values()):
         result = results[indicator.code]
         score = float(result.score) if result.score is not None else result.explanation
         found.append(Expected(f"{NAME}!{COL['score']}{row}", f"{indicator.code}得分", score_formula(row), score))
@@ -338,7 +350,11 @@ def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
                               explain_formula(row), result.explanation))
         for ref, col in zip(indicator.rule.inputs(), INPUT_COLUMNS):
             if ref.source:
+                data = resolve_source(evaluation, ref.source)
                 found.append(Expected(f"{NAME}!{col}{row}", f"{indicator.code}{ref.label}", bound_formula(ref.source),
-                                      None, bound=True))
-    found += [Expected(f"{NAME}!{ref}", "指标体系合计", formula, None) for ref, formula in total_formulas(book.ruleset).items()]
+                                      "" if data is None else float(data), bound=True))
+    totals = total_formulas(rs)
+    weight, score = (f"{column}{total_row(rs)}" for column in ("E", COL["score"]))
+    values = {weight: float(sum((i.weight for i in rs.indicators), Decimal(0))), score: float(assessment.scorecard.total)}
+    found += [Expected(f"{NAME}!{ref}", "指标体系合计", formula, values[ref]) for ref, formula in totals.items()]
     return found

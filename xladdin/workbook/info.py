@@ -227,5 +227,5 @@ def _read_progress(book: WorkbookFile) -> list[ProgressPoint]:
     return points
 
 
-def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+def expected(assessment: Assessment) -> list[Expected]:
     return []

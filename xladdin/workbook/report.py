@@ -57,5 +57,5 @@ def read(book: WorkbookFile, reading: Reading) -> None:
     reading.fields["narrative"] = texts
 
 
-def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
+def expected(assessment: Assessment) -> list[Expected]:
     return []

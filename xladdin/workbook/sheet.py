@@ -34,7 +34,7 @@ class Expected:
     place: str  # 指标体系!M4
     what: str
     formula: str | None  # None: only the value is compared
-    value: float | str | None  # None: only the formula is compared
+    value: float | str | None  # what the cell shows (cached in written workbooks); None: not known
     bound: bool = False  # an input that shows its data by formula; a typed value there is used, with a warning
 
 
@@ -72,5 +72,5 @@ class SheetModule(Protocol):
     def read(self, book: WorkbookFile, reading: Reading) -> None:
         """Add this sheet's inputs to ``reading`` (raises WorkbookError for a cell it cannot read)."""
 
-    def expected(self, book: WorkbookFile, assessment: Assessment) -> list[Expected]:
-        """The formula cells whose text and result the core can vouch for."""
+    def expected(self, assessment: Assessment) -> list[Expected]:
+        """Every formula cell of the sheet: its text, and the value the core computes for it."""

@@ -5,12 +5,19 @@ red / amber come from conditional formats (failed check / override).
 """
 from __future__ import annotations
 
+import math
+import unicodedata
+from collections.abc import Iterable
 from typing import Literal
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -39,6 +46,7 @@ LOCKED = Protection(locked=True)
 MONEY = "#,##0.00"
 AMOUNT = "#,##0.00##"
 SCORE = "0.00"
+COUNT = "0"
 PERCENT = "0.00%"
 DATE = "yyyy-mm-dd"
 TEXT = "@"
@@ -118,18 +126,83 @@ def protect(ws: Worksheet) -> None:
     ws.protection.formatRows = False
 
 
-def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
+def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None, scale: int | None = None) -> None:
+    """A4, one page wide; with ``scale`` (percent) instead, for a sheet that manual column breaks split."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    ws.page_setup.scale = scale
     setup = ws.sheet_properties.pageSetUpPr or PageSetupProperties()
-    setup.fitToPage = True
+    setup.fitToPage = scale is None
     ws.sheet_properties.pageSetUpPr = setup
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.HeaderFooter.oddFooter = _centred("&A　第 &P 页")  # sheet name and page number
     if title_rows:
         ws.print_title_rows = title_rows
+
+
+def page_header(ws: Worksheet, text: str) -> None:
+    ws.HeaderFooter.oddHeader = _centred(text)
+
+
+def _centred(text: str) -> HeaderFooterItem:
+    item = HeaderFooterItem()
+    item.center.text = text
+    return item
+
+
+def column_pages(ws: Worksheet, breaks_after: Iterable[str], title_columns: str | None = None) -> None:
+    """Manual page breaks after the given columns; pages print across, then down, so each band of rows stays together."""
+    for column in breaks_after:
+        ws.col_breaks.append(Break(id=column_index_from_string(column)))
+    ws.page_setup.pageOrder = "overThenDown"
+    if title_columns:
+        ws.print_title_cols = title_columns
+
+
+LINE_HEIGHT = 16.0  # points per line of 11-point Chinese text
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in column-width units (digits of the 11-point default font).
+
+    A Chinese character takes 2.1, and so do ①, “ and the like, which Chinese fonts print full width.
+    """
+    return sum(2.1 if unicodedata.east_asian_width(ch) in "WFA" else 1.0 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapping cell ``width`` units wide."""
+    usable = max(width - 0.5, 1.0)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+
+
+def fit_rows(ws: Worksheet, rows: Iterable[int]) -> None:
+    """Heights that show every wrapped text in full: neither Excel nor Calc grows a row on opening.
+
+    Formulas and cells merged over several rows are left out (their text is unknown or spread out).
+    """
+    spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    tall = {(row, col) for r in ws.merged_cells.ranges if r.max_row > r.min_row
+            for row in range(r.min_row, r.max_row + 1) for col in range(r.min_col, r.max_col + 1)}
+    for row in rows:
+        lines = [wrapped_lines(str(cell.value), _cell_width(ws, cell, spans)) for cell in ws[row]
+                 if isinstance(cell, Cell) and _wrapped_text(cell) and (row, cell.column) not in tall]
+        if max(lines, default=1) > 1:
+            ws.row_dimensions[row].height = max(lines) * LINE_HEIGHT + 3
+
+
+def _wrapped_text(cell: Cell) -> bool:
+    return isinstance(cell.value, str) and cell.data_type != "f" and bool(cell.alignment.wrap_text)
+
+
+def _cell_width(ws: Worksheet, cell: Cell, spans: dict[tuple[int, int], CellRange]) -> float:
+    merged = spans.get((cell.row, cell.column))
+    last = merged.max_col if merged else cell.column
+    return sum(ws.column_dimensions[get_column_letter(col)].width for col in range(cell.column, last + 1))
 
 
 def validation(ws: Worksheet, kind: ValidationKind | None, prompt: str, error: str, formula1: str | None = None,

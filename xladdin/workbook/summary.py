@@ -1,4 +1,4 @@
-"""汇总: subtotals, total and grade, and the live list of every check; holds the report button."""
+"""汇总: subtotals, total and grade, and the live list of every check; holds the buttons."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +11,7 @@ from scoring import (
     MISSING_INPUT,
     OVERRIDDEN,
     Assessment,
+    IndicatorScore,
     Ruleset,
     cells,
 )
@@ -21,7 +22,7 @@ from .file import WorkbookFile
 from .sheet import NAME_RULESET, BuildJob, Expected, Reading
 
 NAME = "汇总"
-BUTTON_CELL = "F2"  # left free for the 导出评价报告 button the Windows installer adds
+BUTTON_CELLS = ("F2", "I2")  # left free for the buttons the Windows installer adds (xladdin.BUTTONS)
 NAME_TOTAL = "总分"
 NAME_GRADE = "等级"
 OVERRIDE_UNUSED = "人工得分未采用（见计分说明）"
@@ -131,21 +132,23 @@ def build(ws: Worksheet, job: BuildJob) -> None:
             _line(ws, lay.group_rows[l2.code], l2.code, f"　{l2.name}", l2.weight, formula)
     _line(ws, lay.total_row, "", "总分", rs.total_weight, formula, bold=True)
     _build_findings(ws, rs, lay, formula)
-    for row, label in (
-        (lay.grade_row, "等级"), (lay.incomplete_row, "未能计分的指标（个）"), (lay.overridden_row, "人工评定的指标（个）"),
-        (lay.survey_row, "问卷综合得分"), (lay.failures_row, "未通过的检查（项）"), (lay.missing_row, "尚缺输入的指标（个）"),
+    for row, label, fmt in (
+        (lay.grade_row, "等级", None), (lay.incomplete_row, "未能计分的指标（个）", S.COUNT),
+        (lay.overridden_row, "人工评定的指标（个）", S.COUNT), (lay.survey_row, "问卷综合得分", S.SCORE),
+        (lay.failures_row, "未通过的检查（项）", S.COUNT), (lay.missing_row, "尚缺输入的指标（个）", S.COUNT),
     ):
-        _line(ws, row, "", label, None, formula, bold=row == lay.grade_row)
+        _line(ws, row, "", label, None, formula, bold=row == lay.grade_row, fmt=fmt)
     S.widths(ws, {"A": 12, "B": 64, "C": 24, "D": 40})
+    S.fit_rows(ws, range(HEADER_ROW, ws.max_row + 1))
     S.print_setup(ws, landscape=False)
 
 
 def _line(ws: Worksheet, row: int, code: str, name: str, weight: object, formula: dict[str, str],
-          bold: bool = False) -> None:
+          bold: bool = False, fmt: str | None = S.SCORE) -> None:
     S.label_cell(ws, f"A{row}", code or None, bold=bold)
     S.label_cell(ws, f"B{row}", name, bold=bold)
     S.label_cell(ws, f"C{row}", weight)
-    S.computed_cell(ws, f"D{row}", formula[f"D{row}"], S.SCORE)
+    S.computed_cell(ws, f"D{row}", formula[f"D{row}"], fmt)
     if bold:
         ws[f"D{row}"].font = S.BOLD
 
@@ -187,11 +190,48 @@ def read(book: WorkbookFile, reading: Reading) -> None:
 
 
 # ── check ─────────────────────────────────────────────────
-def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
-    """Every formula on the sheet; the total and grade also by value."""
-    rs, card = book.ruleset, assessment.scorecard
+def expected(assessment: Assessment) -> list[Expected]:
+    """Every formula on the sheet with the value it shows; the check list reads the other sheets' values."""
+    rs, card, evaluation = assessment.ruleset, assessment.scorecard, assessment.evaluation
     lay = layout(rs)
-    values: dict[str, float | str] = {f"D{lay.total_row}": float(card.total), f"D{lay.grade_row}": card.grade or INCOMPLETE}
+    shown = {item.place: item.value for sheet in (accounts, survey, indicators) for item in sheet.expected(assessment)}
+    results = {r.code: r for r in card.indicators}
+    cell_lines = check_lines(rs)[:-len(rs.indicators)]  # each shows one cell of another sheet: "=决算!S6"
+    line_values = [shown[formula[1:]] for _, _, _, formula in cell_lines]
+    line_values += [_indicator_line(results[indicator.code]) for _, _, indicator in indicators.order(rs)]
+    first = lay.findings_first_row
+    values: dict[str, float | str | None] = {
+        "B2": evaluation.info.unit_name, "B3": evaluation.info.year if evaluation.info.year is not None else "",
+        "B4": evaluation.ruleset,
+        **{f"D{lay.group_rows[code]}": float(value) for code, value in card.subtotals.items()},
+        f"D{lay.total_row}": float(card.total), f"D{lay.grade_row}": card.grade or INCOMPLETE,
+        **{f"D{first + i}": value for i, value in enumerate(line_values)},
+        f"D{lay.incomplete_row}": len(card.incomplete),
+        f"D{lay.overridden_row}": sum(r.override is not None for r in card.indicators),
+        f"D{lay.survey_row}": shown[f"{survey.NAME}!{survey.cell('average')}"],
+        f"D{lay.failures_row}": sum(not _passed(value) for value in line_values),
+        f"D{lay.missing_row}": sum(str(value).startswith(MISSING_INPUT) for value in line_values),
+    }
     names = {f"D{lay.total_row}": "总分", f"D{lay.grade_row}": "等级"}
-    return [Expected(f"{NAME}!{ref}", names.get(ref, f"汇总{ref}"), formula, values.get(ref))
+    return [Expected(f"{NAME}!{ref}", names.get(ref, f"汇总{ref}"), formula, _number(values[ref]))
             for ref, formula in formulas(rs).items()]
+
+
+def _indicator_line(result: IndicatorScore) -> str:
+    """What an indicator's line in the check list shows (see ``_indicator_check``)."""
+    if result.score is None:
+        return result.explanation  # the score cell's message
+    if result.override is None:
+        return "✓"
+    return OVERRIDDEN if result.explanation.startswith(OVERRIDDEN) else OVERRIDE_UNUSED
+
+
+def _passed(value: object) -> bool:
+    """A check-list result the failure counter leaves out: passed, blank, overridden, or not yet checkable."""
+    text = str(value) if value is not None else ""
+    return text in ("✓", "", OVERRIDDEN) or text.startswith((MISSING_INPUT, cells.CHECK_UNENTERED))
+
+
+def _number(value: float | str | None) -> float | str | None:
+    """Whole counts and other numbers as the float a sheet stores; text as it is."""
+    return float(value) if isinstance(value, int) else value

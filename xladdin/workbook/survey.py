@@ -95,7 +95,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     count = S.whole_at_least(ws, 0, "填写份数（整数）")
     for label_ref, (attr, ref, label) in zip(("A3", "C3", "E3"), _COUNTS):
         S.label_cell(ws, label_ref, f"{label}（份）", bold=True)
-        S.input_cell(ws, ref, getattr(survey, attr) if survey else None, "0")
+        S.input_cell(ws, ref, getattr(survey, attr) if survey else None, S.COUNT, wrap=True)
         count.add(ref)
     S.label_cell(ws, "G3", "份数核对", bold=True)
     S.header_row(ws, HEADER_ROW, [("A", "题号"), ("B", "问题内容"), ("C", "选项"), ("D", "选项内容"),
@@ -115,12 +115,13 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         ws[f"A{row}"].alignment = Alignment(horizontal="right")
         ref = cell(key)
         S.computed_cell(ws, ref, formulas[ref], S.PERCENT if key == "rate" else None)
-    S.computed_cell(ws, COUNT_CHECK, formulas[COUNT_CHECK])
+    S.computed_cell(ws, COUNT_CHECK, formulas[COUNT_CHECK], wrap=True)
     ws.merge_cells(f"{COUNT_CHECK}:I3")
     checks = f"I{FIRST_ROW}:I{LAST_ROW} {COUNT_CHECK}"
     S.highlight(ws, checks, f'I{FIRST_ROW}="✓"', None, S.OK_FONT)
     S.highlight(ws, checks, f'I{FIRST_ROW}<>""', S.FAIL_FILL, S.FAIL_FONT)
-    S.widths(ws, {"A": 6, "B": 40, "C": 6, "D": 24, "E": 9, "F": 8, "G": 11, "H": 11, "I": 24})
+    S.widths(ws, {"A": 9, "B": 36, "C": 9, "D": 24, "E": 9, "F": 8, "G": 11, "H": 11, "I": 22})
+    S.fit_rows(ws, range(2, LAST_ROW + 1))  # the counts' labels wrap in two lines: 发放问卷 / （份）
     ws.freeze_panes = f"A{FIRST_ROW}"
     S.print_setup(ws, landscape=False, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
@@ -140,7 +141,7 @@ def _build_question(ws: Worksheet, number: int, question: SurveyQuestion | None,
         S.input_cell(ws, f"C{row}", option.label if option else None)
         S.input_cell(ws, f"D{row}", option.text if option else None, wrap=True)
         S.input_cell(ws, f"E{row}", option.points if option else None)
-        S.input_cell(ws, f"F{row}", option.count if option else None, "0")
+        S.input_cell(ws, f"F{row}", option.count if option else None, S.COUNT)
         points.add(f"E{row}")
         people.add(f"F{row}")
     for ref, formula in question_formulas(number).items():
@@ -196,26 +197,48 @@ def _read_question(book: WorkbookFile, number: int) -> SurveyQuestion | None:
 
 
 # ── check ─────────────────────────────────────────────────
-def expected(book: WorkbookFile, assessment: Assessment) -> list[Expected]:
-    """Every formula on the sheet; each question's score, the total and the average also by value."""
+def expected(assessment: Assessment) -> list[Expected]:
+    """Every formula on the sheet with the value it shows (what Excel computes from the same cells)."""
     survey = assessment.evaluation.survey
-    by_number = {q.number: q for q in survey.questions} if survey else {}
+    questions = survey.questions if survey else []
     found = []
     for number in range(1, QUESTIONS + 1):
+        question = questions[number - 1] if number <= len(questions) else None
+        values = _question_values(number, question, survey.valid if survey else None)
         score = f"G{question_rows(number)[0]}"
-        question = by_number.get(number)
-        for ref, formula in question_formulas(number).items():
-            value = (float(question.total) if question else "") if ref == score else None
-            found.append(Expected(f"{NAME}!{ref}", f"问卷第{number}题{'得分' if ref == score else ''}", formula, value))
-    mean: float | str
-    if survey is None:
-        mean = ""
-    elif survey.average is None:
-        mean = "有效问卷数为0，无法计算问卷得分"
-    else:
-        mean = float(survey.average)
-    values = {cell("total"): (float(survey.total) if survey else 0.0), cell("average"): mean}
+        found += [Expected(f"{NAME}!{ref}", f"问卷第{number}题{'得分' if ref == score else ''}", formula, values[ref])
+                  for ref, formula in question_formulas(number).items()]
+    values = _summary_values(survey)
     names = {cell("total"): "问卷总分", cell("average"): "问卷综合得分"}
-    found += [Expected(f"{NAME}!{ref}", names.get(ref, f"问卷{ref}"), formula, values.get(ref))
+    found += [Expected(f"{NAME}!{ref}", names.get(ref, f"问卷{ref}"), formula, values[ref])
               for ref, formula in summary_formulas().items()]
     return found
+
+
+def _question_values(number: int, question: SurveyQuestion | None, valid: int | None) -> dict[str, float | str]:
+    """本题得分, 本题满分 and 人数核对 as the question's formulas give them."""
+    first = question_rows(number)[0]
+    if question is None:
+        return {f"G{first}": "", f"H{first}": "", f"I{first}": ""}
+    answers = question.answers
+    check = "✓" if answers == valid else f"人数合计{answers}，有效问卷{'' if valid is None else valid}"
+    return {f"G{first}": float(question.total), f"H{first}": float(question.max_points), f"I{first}": check}
+
+
+def _summary_values(survey: Survey | None) -> dict[str, float | str]:
+    top = float(survey.max_score) if survey else 0.0
+    mean: float | str = ""
+    if survey is not None:
+        mean = "有效问卷数为0，无法计算问卷得分" if survey.average is None else float(survey.average)
+    counts = ""
+    if survey is not None:
+        counts = ("收回问卷多于发放问卷" if survey.returned > survey.issued
+                  else "有效问卷多于收回问卷" if survey.valid > survey.returned else "✓")
+    return {
+        cell("total"): float(survey.total) if survey else 0.0,
+        cell("max"): top,
+        cell("valid"): survey.valid if survey else "",
+        cell("average"): mean,
+        cell("rate"): mean / top if isinstance(mean, float) and top > 0 else "",
+        COUNT_CHECK: counts,
+    }
