@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.test_hostile_files import (  # noqa: E402
-    INFO_SHEET, SAMPLE, corrupt, many_sheets, rewrite, rows_sheet, shared_strings,
+    INFO_SHEET, corrupt, many_sheets, rewrite, rows_sheet, shared_strings,
 )
 
 SLOW_S = 60
