@@ -41,12 +41,14 @@ from .model import (
     sample_evaluation,
 )
 from .narrative import (
+    ALIASES,
     FUNDS_TEMPLATE,
     NARRATIVE_SECTIONS,
     PLACEHOLDERS,
     SECTION_HEADINGS,
     NarrativeSection,
     fill,
+    indicator_system_name,
     is_known,
     placeholder_values,
 )
@@ -67,7 +69,7 @@ from .survey import Survey, SurveyOption, SurveyQuestion, parse_points, parse_re
 from .validation import chinese_errors
 
 __all__ = [
-    "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "INCOMPLETE", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
+    "ALIASES", "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "INCOMPLETE", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
     "MISSING_INPUT", "OVERRIDDEN", "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SECTION_HEADINGS", "SEVERITY_NAMES",
     "Accounts", "Assessment", "BasicInfo", "Evaluation", "EvaluationError", "EvidenceError", "Finding", "Group",
     "Identity", "Indicator", "IndicatorEntry", "IndicatorScore", "InputKind", "KeyProject", "NarrativeSection",
@@ -75,7 +77,7 @@ __all__ = [
     "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "Unscored",
     "UserError",
     "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
-    "fmt_points", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
+    "fmt_points", "indicator_system_name", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
     "parse_evaluation", "parse_number", "parse_points", "parse_rate", "parse_respondents", "parse_yes_no", "placeholder_values", "printed_line",
     "read_evaluation", "read_ruleset_file", "resolve_source", "round2", "sample_evaluation", "score_evaluation", "shipped_rulesets",
 ]

@@ -19,6 +19,7 @@ from .numbers import HUNDRED, ZERO, chinese_numeral, fmt2, fmt_points, round2, t
 if TYPE_CHECKING:
     from .evaluate import Scorecard
     from .model import Evaluation
+    from .ruleset import Ruleset
 
 Part = Literal["overview", "chapter", "annex"]
 
@@ -198,11 +199,28 @@ FUNDS_TEMPLATE: tuple[str, ...] = (
     "{年度}年共支出{本年支出合计_万元}万元。其中：{经济分类支出明细}。按功能分类：{功能分类支出明细}。",
 )
 
+# Names users naturally type → the documented placeholder they mean (listed on 说明 next to it).
+ALIASES: dict[str, str] = {
+    "评价年度": "年度",
+    "单位": "单位名称",
+    "部门名称": "单位名称",
+    "总分": "总得分",
+    "评价等级": "等级",
+    "满意度": "问卷满意率",
+    "问卷满意度": "问卷满意率",
+}
+
 _PLACEHOLDER = re.compile(r"\{([^{}\n]{1,60})\}")
 
 
+def _canonical(name: str) -> str:
+    """The documented placeholder an alias stands for; any other name unchanged."""
+    return ALIASES.get(name, name)
+
+
 def is_known(name: str) -> bool:
-    """Whether ``name`` is a documented placeholder (its data may still be blank)."""
+    """Whether ``name`` is a documented placeholder or an alias of one (its data may still be blank)."""
+    name = _canonical(name)
     return name in PLACEHOLDERS or (name.startswith(PROGRESS_PREFIX) and len(name) > len(PROGRESS_PREFIX))
 
 
@@ -210,14 +228,15 @@ def fill(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
     """Replace ``{name}`` by ``values[name]``; return the text and the names that had no value.
 
     A name without a value never stays in the text: it becomes 【缺少数据：名称】 for a
-    documented placeholder whose data is blank, else 【未知占位符：名称】.
+    documented placeholder whose data is blank, else 【未知占位符：名称】. An alias
+    (``ALIASES``) is replaced like the placeholder it stands for.
     """
     missing: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1).strip()
-        if name in values:
-            return values[name]
+        if (value := values.get(_canonical(name))) is not None:
+            return value
         missing.append(name)
         return f"【缺少数据：{name}】" if is_known(name) else f"【未知占位符：{name}】"
 
@@ -328,3 +347,27 @@ def placeholder_values(evaluation: Evaluation, scorecard: Scorecard) -> dict[str
         if survey.rate is not None:
             values["问卷满意率"] = percent(survey.rate)
     return values
+
+
+# A leading place in a ruleset's name, e.g. 寻甸县 in 寻甸县部门整体支出绩效评价指标体系（2024）.
+_PLACE_SUFFIX = "(?:自治县|自治州|自治区|自治旗|省|市|县|区|州|旗)"
+_RULESET_PLACE = re.compile(rf"^(.+?{_PLACE_SUFFIX})(?=部门)")
+_PLACE_PART = re.compile(rf".+?{_PLACE_SUFFIX}")  # 云南省昆明市寻甸县 → 云南省、昆明市、寻甸县
+# A place's short name: 寻甸回族彝族自治县 → 寻甸 (suffix and ethnic groups dropped).
+_SHORT_PLACE = re.compile(rf"^(.{{2,}}?)(?:[^族]{{1,3}}族)*{_PLACE_SUFFIX}$")
+
+
+def indicator_system_name(evaluation: Evaluation, ruleset: Ruleset) -> str:
+    """The indicator system's name as the report prints it.
+
+    A ruleset named after a place (寻甸县部门整体支出…) keeps its full name only for a unit of
+    that place (its short name, 寻甸, in the unit's name); for any other unit the place is
+    left out, so that its report does not claim another county's system.
+    """
+    place = _RULESET_PLACE.match(ruleset.name)
+    if place is None:
+        return ruleset.name
+    short = _SHORT_PLACE.match(_PLACE_PART.findall(place.group(1))[-1])
+    if short and short.group(1) in evaluation.info.unit_name:
+        return ruleset.name
+    return ruleset.name[place.end():]

@@ -26,6 +26,7 @@ from scoring import (
     fill,
     fmt2,
     fmt_points,
+    indicator_system_name,
     is_known,
     most_severe_first,
     placeholder_values,
@@ -170,10 +171,10 @@ def _metadata(doc: DocxDocument, title: str, author: str) -> None:
 
 def _analysis(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Scorecard, number: int) -> None:
     """（N）指标得分分析: generated from the scorecard, with the charts."""
-    info = evaluation.info
+    info, system = evaluation.info, indicator_system_name(evaluation, rs)
     writer.heading(f"（{chinese_numeral(number)}）指标得分分析", 2)
     writer.paragraph(
-        f"按照《{rs.name}》，本次评价共设{len(rs.level1)}个一级指标、{len(rs.level2)}个二级指标、"
+        f"按照《{system}》，本次评价共设{len(rs.level1)}个一级指标、{len(rs.level2)}个二级指标、"
         f"{len(rs.indicators)}个三级指标，满分{fmt_points(rs.total_weight)}分。{info.unit_name}综合得分"
         f"{fmt2(card.total)}分，评价等级为{grade_text(card)}。各指标得分情况如下："
     )

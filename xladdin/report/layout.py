@@ -37,8 +37,8 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 # style name → (font role, size, indent in characters, alignment, line spacing)
 STYLES = {
     "Normal": ("body", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.JUSTIFY, LINE),
-    "Heading 1": ("heading1", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.JUSTIFY, LINE),
-    "Heading 2": ("heading2", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.JUSTIFY, LINE),
+    "Heading 1": ("heading1", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.LEFT, LINE),
+    "Heading 2": ("heading2", BODY_SIZE, 2, WD_ALIGN_PARAGRAPH.LEFT, LINE),
     "Report Title": ("title", TITLE_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, TITLE_LINE),
     "Annex Label": ("heading1", BODY_SIZE, 0, WD_ALIGN_PARAGRAPH.LEFT, LINE),
     "Annex Title": ("title", TITLE_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, TITLE_LINE),
@@ -47,6 +47,9 @@ STYLES = {
     "Figure": ("body", BODY_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, None),
     "Figure Caption": ("body", CAPTION_SIZE, 0, WD_ALIGN_PARAGRAPH.CENTER, LINE),
 }
+
+# headings (and figures) stay on the page of the paragraph that follows them
+KEEP_WITH_NEXT = ("Report Title", "Heading 1", "Heading 2", "Annex Label", "Annex Title", "Figure")
 
 
 def element(parent, tag: str, **attrs: str):
@@ -130,7 +133,7 @@ def configure(doc, fonts: ReportFonts) -> None:
             style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = doc.styles["Normal"]
         _set_style(style, fonts, role, size, indent, align, line)
-    for name in ("Heading 1", "Heading 2", "Annex Label", "Figure"):
+    for name in KEEP_WITH_NEXT:
         doc.styles[name].paragraph_format.keep_with_next = True
     doc.styles["Annex Title"].paragraph_format.space_after = LINE
     doc.styles["Report Title"].paragraph_format.space_after = LINE

@@ -29,10 +29,11 @@ from .layout import TABLE_SIZE, element
 from .writer import Writer
 
 ACCOUNTS_SIZE = Pt(7)
+ACCOUNTS_SPACING = Pt(8.5)  # exact line height: compact rows
 _JC = {"L": "left", "C": "center", "R": "right", "J": "both"}
 
 
-def _table(writer: Writer, widths_mm: Sequence[float], side_margin_mm: float = 1.9):
+def _table(writer: Writer, widths_mm: Sequence[float], side_margin_mm: float = 1.9, end_margin_mm: float = 0.5):
     table = writer.doc.add_table(rows=0, cols=len(widths_mm))
     table._tbl.tblPr.style = writer.style_id("Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -40,29 +41,30 @@ def _table(writer: Writer, widths_mm: Sequence[float], side_margin_mm: float = 1
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
         column.w = Mm(width)
     margins = OxmlElement("w:tblCellMar")
-    for side, mm in (("top", 0.5), ("left", side_margin_mm), ("bottom", 0.5), ("right", side_margin_mm)):
+    for side, mm in (("top", end_margin_mm), ("left", side_margin_mm), ("bottom", end_margin_mm),
+                     ("right", side_margin_mm)):
         element(margins, f"w:{side}", w=str(round(mm / 25.4 * 1440)), type="dxa")
     table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     return table
 
 
 def _row(writer: Writer, table, values: Sequence[str], aligns: str, *, header: bool = False, keep: bool = False,
-         size: Pt = TABLE_SIZE, role: str | None = None, spans: dict[int, int] | None = None,
-         merged: dict[int, bool] | None = None) -> None:
+         size: Pt = TABLE_SIZE, spacing: Pt | None = None, role: str | None = None,
+         spans: dict[int, int] | None = None, merged: dict[int, bool] | None = None) -> None:
     """Append a row, built directly as XML (tables are most of the report; python-docx's API is slow).
 
-    Header rows (黑体, centred) repeat on every page; ``keep`` holds the row with the next one.
+    ``spacing`` is an exact line height (default: the style's single spacing). No row splits across
+    pages; header rows (黑体, centred) repeat on every page; ``keep`` holds the row with the next one.
     ``spans`` maps a first column to the number of columns it covers (the covered values are
     ignored); ``merged`` maps a column to True where a vertical merge starts, False where it continues.
     """
     spans, merged = spans or {}, merged or {}
     widths = [col.w.twips for col in table._tbl.tblGrid.gridCol_lst]
     tr = OxmlElement("w:tr")
-    if header or keep:
-        tr_pr = element(tr, "w:trPr")
-        if header:
-            element(tr_pr, "w:tblHeader")
-        element(tr_pr, "w:cantSplit")
+    tr_pr = element(tr, "w:trPr")
+    element(tr_pr, "w:cantSplit")
+    if header:
+        element(tr_pr, "w:tblHeader")
     column = 0
     while column < len(widths):
         span = spans.get(column, 1)
@@ -80,6 +82,8 @@ def _row(writer: Writer, table, values: Sequence[str], aligns: str, *, header: b
             element(p_pr, "w:pStyle", val=writer.style_id("Table Text"))
             if keep:
                 element(p_pr, "w:keepNext")
+            if spacing is not None:
+                element(p_pr, "w:spacing", line=str(round(spacing.pt * 20)), lineRule="exact")
             element(p_pr, "w:jc", val=_JC["C" if header else aligns[column]])
             if line:
                 p.append(writer.run_xml(line, "heading1" if header else role or "body",
@@ -122,24 +126,29 @@ def indicator_table(writer: Writer, rs: Ruleset, card: Scorecard) -> None:
 
 
 def survey_table(writer: Writer, survey: Survey) -> None:
-    """附件4: options per question with points × count, then 问卷总分 / 有效问卷份数 / 问卷综合得分."""
+    """附件4: options per question with points × count, then 问卷总分 / 有效问卷份数 / 问卷综合得分.
+
+    The last question's rows and the result rows keep together, so the results never stand alone on a page.
+    """
     table = _table(writer, (14, 48, 40, 18, 16, 20))
     _row(writer, table, ("标题序号", "问题内容", "选项内容", "标准分值", "问卷数", "得分"), "CCCCCC", header=True)
     for question in survey.questions:
+        last = question is survey.questions[-1]
         several = len(question.options) > 1
         for n, option in enumerate(question.options):
             _row(writer, table, (
                 str(question.number) if n == 0 else "", question.text if n == 0 else "",
                 f"{option.label}.{option.text}", fmt_points(option.points), str(option.count),
                 fmt_points(option.points * option.count),
-            ), "CJLRRR", merged={0: n == 0, 1: n == 0} if several else None)
+            ), "CJLRRR", keep=last, merged={0: n == 0, 1: n == 0} if several else None)
     average = "—" if survey.average is None else fmt2(survey.average)
-    for label, values in (
+    results = (
         ("问卷总分", (fmt_points(survey.max_score), "", fmt_points(survey.total))),
         ("有效问卷份数", ("", str(survey.valid), "")),
         ("问卷综合得分", ("", "", average)),
-    ):
-        _row(writer, table, (label, "", "", *values), "CCCRRR", spans={0: 3})
+    )
+    for index, (label, values) in enumerate(results, start=1):
+        _row(writer, table, (label, "", "", *values), "CCCRRR", keep=index < len(results), spans={0: 3})
 
 
 def workpaper(writer: Writer, ind: Indicator, result: IndicatorScore, entry: IndicatorEntry | None,
@@ -196,19 +205,20 @@ def accounts_table(writer: Writer, accounts: Accounts) -> None:
     """附件6: 财决01表 收入支出决算总表 in 元, 行次 and 栏次 as the form prints them."""
     amount = (247 - 24 - 28 - 28 - 3 * 5.5) / 9
     widths = (24, 5.5, amount, amount, amount, 28, 5.5, amount, amount, amount, 28, 5.5, amount, amount, amount)
-    table = _table(writer, widths, side_margin_mm=0.6)
-    size = ACCOUNTS_SIZE
+    table = _table(writer, widths, side_margin_mm=0.6, end_margin_mm=0)
+    size, spacing = ACCOUNTS_SIZE, ACCOUNTS_SPACING
     aligns = "LCRRR" * 3
-    _row(writer, table, ("收入", *[""] * 4, "支出", *[""] * 9), "C" * 15, header=True, size=size, spans={0: 5, 5: 10})
+    _row(writer, table, ("收入", *[""] * 4, "支出", *[""] * 9), "C" * 15, header=True, size=size, spacing=spacing,
+         spans={0: 5, 5: 10})
     _row(writer, table, (
         "项目", "行次", "年初预算数", "全年预算数", "决算数", "项目（按功能分类）", "行次", "年初预算数", "全年预算数",
         "决算数", "项目（按支出性质和经济分类）", "行次", "年初预算数", "全年预算数", "决算数",
-    ), "C" * 15, header=True, size=size)
+    ), "C" * 15, header=True, size=size, spacing=spacing)
     _row(writer, table, (
         "栏次", "", "1", "2", "3", "栏次", "", "4", "5", "6", "栏次", "", "7", "8", "9",
-    ), "C" * 15, header=True, size=size)
+    ), "C" * 15, header=True, size=size, spacing=spacing)
     for line in range(1, PRINTED_LINES + 1):
         numbers = printed_line(line)
         values = [cell for number in numbers.values() for cell in _side(accounts, number)]
         spans = {10: 5} if numbers["nature"] is None else None
-        _row(writer, table, values, aligns, size=size, spans=spans)
+        _row(writer, table, values, aligns, size=size, spacing=spacing, spans=spans)

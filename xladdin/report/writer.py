@@ -5,6 +5,7 @@ import io
 import re
 
 from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt
@@ -85,12 +86,18 @@ class Writer:
 
     def paragraph(self, text: str = "", style: str = "Normal", *, head: str = "", head_role: str | None = None,
                   bold_head: bool = False):
-        """``head`` (in the font of ``head_role``) followed by ``text`` in the style's font."""
+        """``head`` (in the font of ``head_role``) followed by ``text`` in the style's font.
+
+        A ``head`` alone is a sub-heading: left-aligned and kept with the next paragraph.
+        """
         paragraph = self.new_paragraph(style)
         if head:
             self.run(paragraph, head, head_role, bold=bold_head)
         if text:
             self.run(paragraph, text)
+        elif head:
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         return paragraph
 
     def heading(self, text: str, level: int):
@@ -101,9 +108,7 @@ class Writer:
         if line.level and line.head and not line.rest:
             if outline and line.level == 2:
                 return self.heading(line.head, 2)
-            paragraph = self.paragraph(head=line.head, head_role=_LEVEL_ROLE[line.level])
-            paragraph.paragraph_format.keep_with_next = True
-            return paragraph
+            return self.paragraph(head=line.head, head_role=_LEVEL_ROLE[line.level])
         if line.head:
             return self.paragraph(line.rest, head=line.head, head_role=_LEVEL_ROLE[line.level])
         return self.paragraph(line.rest)

@@ -1,7 +1,7 @@
 """Text of the 说明 sheet: what the workbook is, how to fill it, colours, input conventions."""
 from __future__ import annotations
 
-from scoring import PLACEHOLDERS, Ruleset
+from scoring import ALIASES, PLACEHOLDERS, Ruleset
 
 from .. import UDF_MODULE
 from .sheet import LAYOUT_VERSION
@@ -61,6 +61,12 @@ def guide_sections(rs: Ruleset) -> list[Section]:
     ]
     if PLACEHOLDERS:
         lines = ["报告工作表的文字中可写入以下占位符，生成报告时替换为工作簿中的数据："]
-        lines += [f"{{{name}}}：{text}" for name, text in PLACEHOLDERS.items()]
+        lines += [f"{{{name}}}{_aliases_text(name)}：{text}" for name, text in PLACEHOLDERS.items()]
         sections.append(("八、报告占位符", lines))
     return sections
+
+
+def _aliases_text(name: str) -> str:
+    """“（也可写{总分}）” for a placeholder with aliases, else empty."""
+    aliases = "、".join(f"{{{alias}}}" for alias, target in ALIASES.items() if target == name)
+    return f"（也可写{aliases}）" if aliases else ""
