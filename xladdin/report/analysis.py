@@ -10,6 +10,8 @@ from scoring import HUNDRED, Ruleset, Scorecard, fmt2, fmt_points
 _NUMERALS = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^[{_NUMERALS}]+、")
 _LEVEL2 = re.compile(rf"^[（(][{_NUMERALS}]+[）)]")
+_LEVEL3 = re.compile(r"^\d{1,2}[.．](?!\d)")  # 1. — not 1.5万元
+_LEVEL4 = re.compile(r"^[（(]\d{1,2}[）)]")
 _RUN_IN_END = re.compile(r"[。：:]")
 HEADING_MAX = 30  # a longer numbered line is a run-in heading followed by body text
 
@@ -24,9 +26,9 @@ class Line:
 
 
 def classify(line: str) -> Line:
-    """Split a numbered line into its heading part and body part (公文 run-in headings)."""
+    """Split a numbered line into its heading part and body part (公文 run-in headings: 一、 （一） 1. （1）)."""
     text = line.strip()
-    level = 1 if _LEVEL1.match(text) else 2 if _LEVEL2.match(text) else 0
+    level = next((n for n, pattern in enumerate((_LEVEL1, _LEVEL2, _LEVEL3, _LEVEL4), start=1) if pattern.match(text)), 0)
     if level == 0:
         return Line(0, "", text)
     end = _RUN_IN_END.search(text)

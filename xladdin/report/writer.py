@@ -22,7 +22,7 @@ from .layout import (
     text_width,
 )
 
-_LEVEL_ROLE = {1: "heading1", 2: "heading2"}
+_LEVEL_ROLE = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}  # GB/T 9704: 黑体, 楷体, 仿宋, 仿宋
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how xlsx stores a control character (ST_Xstring)
 _NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")  # XML 1.0 forbids these; \r goes too
 PROPERTY_MAX = 255  # python-docx's limit for a core property (title, author)
