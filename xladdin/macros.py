@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scoring import UserError
+from scoring import UserError, fmt2
 
 ALERT_TITLE = "部门整体支出绩效评价"
 MAX_LISTED = 5
@@ -66,7 +66,7 @@ def _static_copy(book) -> str:  # an xlwings Book
         book.api.SaveCopyAs(str(copy))
         target, assessment = write_static_copy(copy, default_copy_path(source))
     card = assessment.scorecard
-    result = f"总得分{card.total}分，等级{card.grade}" if card.complete else "结果未完成（有指标未能计分）"
+    result = f"总得分{fmt2(card.total)}分，等级{card.grade}" if card.complete else "结果未完成（有指标未能计分）"
     return f"静态副本已生成（公式已替换为计算结果，可在 WPS 中查看）：\n{target}\n{result}"
 
 
