@@ -31,8 +31,12 @@ class Assessment:
         return tuple(f for f in self.findings if f.severity == "error")
 
     def with_findings(self, extra: Iterable[Finding]) -> "Assessment":
-        """The same assessment with more findings (e.g. the workbook's own), re-sorted."""
-        return replace(self, findings=tuple(most_severe_first([*self.findings, *extra])))
+        """The same assessment with more findings (e.g. the workbook's own), re-sorted.
+
+        Within a severity the extra findings come first: they are about the file itself (a cell that
+        could not be read), which is usually the cause of what the core found.
+        """
+        return replace(self, findings=tuple(most_severe_first([*extra, *self.findings])))
 
 
 def assess(

@@ -32,6 +32,7 @@ from .safe_io import available_path, write_new, write_text_new
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+MAX_LISTED = 5  # unscored indicators named on the result line
 EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a command whose output pipe closed
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped with Ctrl-C
 
@@ -111,7 +112,9 @@ def result_lines(card: Scorecard) -> list[str]:
     """The result first: the total and grade, or plainly that the evaluation is not finished."""
     if card.complete:
         return [f"总得分：{fmt2(card.total)}分    等级：{card.grade}"]
-    reasons = "；".join(f"{u.code}（{u.reason}）" for u in card.incomplete)
+    reasons = "；".join(f"{u.code}（{u.reason}）" for u in card.incomplete[:MAX_LISTED])
+    if len(card.incomplete) > MAX_LISTED:
+        reasons += f"；……其余{len(card.incomplete) - MAX_LISTED}项见 pe-eval check"
     return [
         f"未完成：{len(card.indicators)}项指标中{len(card.incomplete)}项未能计分：{reasons}",
         f"已计分指标合计：{fmt2(card.total)}分（不是最终得分，不评定等级）",
