@@ -20,7 +20,6 @@ from .assessment import Assessment, assess
 from .cells import is_network_path
 from .errors import UserError
 from .evaluate import (
-    INCOMPLETE,
     Scorecard,
     Unscored,
     check_evaluation,
@@ -28,6 +27,7 @@ from .evaluate import (
 )
 from .evidence import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
 from .findings import SEVERITY_NAMES, Finding, most_severe_first
+from .grades import INCOMPLETE
 from .indicator_score import MISSING_INPUT, OVERRIDDEN, IndicatorScore
 from .model import (
     BasicInfo,
@@ -65,7 +65,13 @@ from .ruleset import (
 )
 from .sources import describe as describe_source
 from .sources import resolve as resolve_source
-from .survey import Survey, SurveyOption, SurveyQuestion, parse_points, parse_respondents
+from .survey import (
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+    parse_points,
+    parse_respondents,
+)
 from .validation import chinese_errors
 
 __all__ = [

@@ -11,7 +11,14 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from .accounts import IDENTITIES, Accounts, Identity, check_identity, rows_text, unentered
+from .accounts import (
+    IDENTITIES,
+    Accounts,
+    Identity,
+    check_identity,
+    rows_text,
+    unentered,
+)
 from .evidence import EvidenceError, parse_number
 from .indicator_score import IndicatorScore, score_indicator
 from .numbers import fmt_money

@@ -14,6 +14,7 @@ from .crosschecks import cross_checks
 from .findings import Finding, most_severe_first
 from .indicator_score import IndicatorScore, score_indicator
 from .model import BasicInfo, Evaluation
+from .narrative_lint import lint_narrative
 from .numbers import ZERO, fmt2, round2
 from .ruleset import Indicator, Ruleset
 
@@ -24,7 +25,6 @@ class SurveySummary(Record):
     average: Decimal | None
 
 
-INCOMPLETE = "未完成"  # shown where a grade would be while any indicator is unscored
 
 
 class Unscored(Record):
@@ -118,6 +118,7 @@ def check_evaluation(
                         for doubt in result.warnings)
     findings.extend(_info_findings(evaluation, provenance or {}))
     findings.extend(cross_checks(evaluation, rs, card, provenance or {}))
+    findings.extend(lint_narrative(evaluation, card, provenance or {}))
     return most_severe_first(findings)
 
 

@@ -73,3 +73,6 @@ def unreachable_bands_warning(bands: Sequence[GradeBand], total_weight: Decimal)
         f"等级{names}的下限是绝对分数，超过总分{fmt_points(total_weight)}分，永远评不到；"
         "按总分比例划分等级请改用 min_pct（如 min_pct = 90 即总分的90%）"
     )
+
+
+INCOMPLETE = "未完成"  # shown where a grade would be while any indicator is unscored

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from .accounts import COLUMNS, ROWS
-from .evaluate import INCOMPLETE
+from .grades import INCOMPLETE
 from .numbers import HUNDRED, ZERO, chinese_numeral, fmt2, fmt_points, round2, to_wan
 
 if TYPE_CHECKING:

@@ -1,0 +1,177 @@
+"""报告文字检查 (RPT-LINT-…): each rule flags what it must and nothing it must not; the seed is clean."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from scoring import FUNDS_TEMPLATE, assess, check_evaluation, fill, placeholder_values
+from scoring.narrative_lint import (
+    Facts,
+    agrees,
+    count_claims,
+    grade_claims,
+    lint_narrative,
+    lint_text,
+    money_claims,
+    quote,
+    score_claims,
+    year_claims,
+)
+
+# The seed's data: total 93.56 (优), 问卷 50 issued / 49 returned / 49 valid, 综合得分 98.67,
+# 本年收入合计 532.44 万元, 本年支出合计 535.08 万元, 年初预算 436.16 / 436.16, 全年预算 532.44 / 535.08.
+
+
+@pytest.fixture
+def facts(seed_assessment) -> Facts:
+    values = placeholder_values(seed_assessment.evaluation, seed_assessment.scorecard)
+    return Facts(values, seed_assessment.scorecard.grade, 2024)
+
+
+def codes(rule, sentence: str, facts: Facts) -> list[str]:
+    return [claim.code for claim in rule(sentence, facts)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "经综合评价，该部门整体支出绩效评价等级为“良”。",
+    "评价结果为良好。",
+    "部门整体支出绩效为“中”。",
+    "本次绩效评价等级为差，",
+])
+def test_grade_flags_a_different_grade(sentence, facts):
+    assert codes(grade_claims, sentence, facts) == ["RPT-LINT-GRADE"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "经综合评价，该部门整体支出绩效评价等级为“优”。",
+    "评价结果为优秀。",
+    "部门整体支出绩效为“{等级}”。",
+    "该单位年度考核等级为良好，绩效管理到位。",  # another assessment
+    "评价结果中，产出指标得分较高。",  # 中 is not a grade here
+    "绩效评价等级为优良。",  # not one of the grades
+    "争取作品质量达到优良标准。",
+    "评价结果应用于下年度预算安排。",
+    "单位自评等级为良。",
+    "2023年度绩效评价等级为“良”。",
+])
+def test_grade_leaves_alone(sentence, facts):
+    assert grade_claims(sentence, facts) == []
+
+
+def test_grade_is_a_note_for_hege_and_skipped_without_grade(facts):
+    (claim,) = grade_claims("绩效评价等级为合格。", facts)
+    assert claim.severity == "info"
+    incomplete = Facts(facts.values, None, facts.year)
+    assert grade_claims("绩效评价等级为“良”。", incomplete) == []
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("经评价，该部门总得分为92.56分。", "RPT-LINT-TOTAL"),
+    ("绩效评价综合得分90分，等级为优。", "RPT-LINT-TOTAL"),
+    ("根据《部门整体支出绩效评价指标体系》评分，该中心得分93.65分。", "RPT-LINT-TOTAL"),
+    ("通过对50份满意度调查问卷统计分析，得分97.5分。", "RPT-LINT-SURVEY"),
+])
+def test_score_flags_a_different_score(sentence, code, facts):
+    assert codes(score_claims, sentence, facts) == [code]
+
+
+@pytest.mark.parametrize("sentence", [
+    "经评价，该部门总得分为93.56分。",
+    "该中心评价得分93.6分。",  # stated to one decimal
+    "寻甸县委宣传部（含融媒体中心）考核得分为97.81分，按照总分100分计算。",
+    "其中决策类指标得分18分。",
+    "问卷总得分4835分。",  # the sum of points, not the average
+    "通过对50份问卷统计分析，得分98.67分。",
+    "该员工得分85分。",  # bare 得分 without 评价/绩效
+    "单位自评得分95分，绩效评价得分93.56分。",
+    "2023年度绩效评价总得分为88.5分。",
+])
+def test_score_leaves_alone(sentence, facts):
+    assert score_claims(sentence, facts) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("本次共发放问卷60份，收回49份，有效问卷49份。", [Decimal(50)]),
+    ("发放问卷50份，回收问卷48份，有效问卷数47。", [Decimal(49), Decimal(49)]),
+])
+def test_counts_flag_a_different_count(sentence, expected, facts):
+    assert [claim.expected for claim in count_claims(sentence, facts)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "本次共发放问卷50份，收回49份，有效问卷49份。",
+    "回收有效问卷49份，有效问卷率98%。",
+    "收回资金60份。",  # not about the 问卷
+])
+def test_counts_leave_alone(sentence, facts):
+    assert count_claims(sentence, facts) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "2024年实际总收入523.44万元（其中财政拨款522.08万元）。",
+    "2024年共支出530万元。",
+    "年初预算收入463.16万元，年初预算支出436.16万元。",
+    "全年预算支出553.08万元。",
+])
+def test_money_flags_a_different_amount(sentence, facts):
+    assert codes(money_claims, sentence, facts) == ["RPT-LINT-MONEY"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "2024年实际总收入532.44万元，总支出535.08万元。",
+    "2024年共收入532万元。",  # whole 万元, within rounding
+    "本年收入合计532.4412万元。",
+    "年初预算收入436.16万元，全年预算收入532.44万元。",
+    "2023年总收入500万元，总支出480万元。",  # another year
+    "上年总支出480万元。",
+    "广告总收入20万元。",
+    "年初预算总支出436.16万元。",
+    "在电视、微信等各平台实现了广告收入共计20余万元。",
+])
+def test_money_leaves_alone(sentence, facts):
+    assert money_claims(sentence, facts) == []
+
+
+def test_years_flag_a_year_after_next_and_spare_plans(facts):
+    assert codes(year_claims, "2026年，中心完成宣传合作10余项。", facts) == ["RPT-LINT-YEAR"]
+    assert year_claims("2026年，中心完成宣传合作10余项。", facts)[0].severity == "info"
+    for sentence in ("2025年，中心将继续拓展新客户。", "财预〔2011〕285号，2023年11月至2024年10月。",
+                     "到2035年基本实现现代化。", "共发布短视频2439个。"):
+        assert year_claims(sentence, facts) == []
+
+
+def test_agrees_is_rounding_aware():
+    assert agrees("532.44", Decimal("532.44")) and agrees("532.4412", Decimal("532.44"))
+    assert agrees("532", Decimal("532.44")) and agrees("532.4", Decimal("532.44"))
+    assert not agrees("532.43", Decimal("532.44")) and not agrees("531", Decimal("532.44"))
+
+
+def test_long_sentences_are_quoted_around_the_figure():
+    sentence = "甲" * 100 + "总得分为90分" + "乙" * 100
+    text = quote(sentence, (100, 107))
+    assert text.startswith("…") and text.endswith("…") and "总得分为90分" in text and len(text) < 80
+
+
+def test_a_finding_quotes_the_sentence_gives_the_figure_and_names_the_cell(seed, xundian):
+    seed.narrative["conclusion"] = "（一）评价结果。经评价，该部门总得分为92.56分，评价等级为“良”。"
+    card = assess(seed, xundian).scorecard
+    findings = lint_narrative(seed, card, {"narrative.conclusion": "报告!C14"})
+    assert [(f.code, f.severity, f.where) for f in findings] == [
+        ("RPT-LINT-GRADE", "warning", "报告!C14"), ("RPT-LINT-TOTAL", "warning", "报告!C14"),
+    ]
+    assert findings[1].message == "报告写“经评价，该部门总得分为92.56分，评价等级为“良”。”，而计算所得评价总得分为93.56分"
+    assert findings[1].difference == Decimal("-1.00")
+    assert lint_narrative(seed, card, {})[0].where == "报告「四、评价结论和绩效分析」"
+    assert "RPT-LINT-TOTAL" in {f.code for f in check_evaluation(seed, xundian, card)}
+
+
+def test_the_seed_report_gives_no_lint_findings(seed_assessment):
+    """The published report's own text: every figure it types agrees with the data (see the report)."""
+    assert [f for f in seed_assessment.findings if f.code.startswith("RPT-LINT")] == []
+
+
+def test_filled_text_and_the_funds_template_agree_with_the_data(seed_assessment, facts):
+    values = dict(facts.values)
+    texts = [*seed_assessment.evaluation.narrative.values(), "\n".join(FUNDS_TEMPLATE)]
+    assert [lint_text(fill(text, values)[0], facts, "报告") for text in texts] == [[]] * len(texts)
