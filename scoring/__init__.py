@@ -16,6 +16,7 @@ from .accounts import (
     line_of,
     printed_line,
 )
+from .accounts_import import AccountsImport, import_accounts
 from .assessment import Assessment, assess
 from .cells import is_network_path
 from .errors import UserError
@@ -26,6 +27,7 @@ from .evaluate import (
     score_evaluation,
 )
 from .evidence import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
+from .export_table import ExportError
 from .findings import SEVERITY_NAMES, Finding, most_severe_first
 from .grades import INCOMPLETE
 from .indicator_score import MISSING_INPUT, OVERRIDDEN, IndicatorScore
@@ -53,7 +55,7 @@ from .narrative import (
     placeholder_values,
 )
 from .numbers import HUNDRED, chinese_numeral, fmt2, fmt_money, fmt_points, round2
-from .rules import RULE_CLASSES, InputKind, RuleInput
+from .rules import RULE_CLASSES, InputKind, MissingInput, RuleInput
 from .ruleset import (
     Group,
     Indicator,
@@ -63,6 +65,7 @@ from .ruleset import (
     read_ruleset_file,
     shipped_rulesets,
 )
+from .self_form import FUND_COLUMNS, FUND_LINES, METHODS, FundBlock, FundLine, SelfForm, TargetRow
 from .sources import describe as describe_source
 from .sources import resolve as resolve_source
 from .survey import (
@@ -72,18 +75,24 @@ from .survey import (
     parse_points,
     parse_respondents,
 )
+from .survey_export import read_survey_export
+from .survey_import import SurveyImport, import_survey
+from .targets import Target, parse_actual, parse_target
 from .validation import chinese_errors
 
 __all__ = [
+    "FUND_COLUMNS", "FUND_LINES", "METHODS", "FundBlock", "FundLine", "MissingInput", "SelfForm", "TargetRow",
     "ALIASES", "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "INCOMPLETE", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
     "MISSING_INPUT", "OVERRIDDEN", "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SECTION_HEADINGS", "SEVERITY_NAMES",
     "Accounts", "Assessment", "BasicInfo", "Evaluation", "EvaluationError", "EvidenceError", "Finding", "Group",
     "Identity", "Indicator", "IndicatorEntry", "IndicatorScore", "InputKind", "KeyProject", "NarrativeSection",
     "ProgressPoint",
-    "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "Unscored",
+    "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "Target", "Unscored",
     "UserError",
+    "AccountsImport", "ExportError", "SurveyImport", "import_accounts", "import_survey", "read_survey_export",
     "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
     "fmt_points", "indicator_system_name", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
-    "parse_evaluation", "parse_number", "parse_points", "parse_rate", "parse_respondents", "parse_yes_no", "placeholder_values", "printed_line",
+    "parse_actual", "parse_evaluation", "parse_number", "parse_points", "parse_rate", "parse_respondents",
+    "parse_target", "parse_yes_no", "placeholder_values", "printed_line",
     "read_evaluation", "read_ruleset_file", "resolve_source", "round2", "sample_evaluation", "score_evaluation", "shipped_rulesets",
 ]

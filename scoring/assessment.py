@@ -5,10 +5,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from .evaluate import Scorecard, check_evaluation, score_evaluation
+from .evaluate import Scorecard, Unscored, check_evaluation, score_evaluation
 from .findings import Finding, most_severe_first
 from .model import Evaluation
 from .ruleset import Ruleset
+from .self_eval import fund_findings, materialize, review_findings
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,27 @@ class Assessment:
 def assess(
     evaluation: Evaluation, ruleset: Ruleset, *, source: str = "", provenance: Mapping[str, str] | None = None
 ) -> Assessment:
-    """Score and check ``evaluation`` under ``ruleset`` — the one pass every command consumes."""
-    card = score_evaluation(evaluation, ruleset)
+    """Score and check ``evaluation`` under ``ruleset`` — the one pass every command consumes.
+
+    For a self-evaluation ruleset the assessment's ruleset is the evaluation's own: the ruleset's
+    fixed indicators plus the department's rows (see ``scoring.self_eval``).
+    """
     where = MappingProxyType(dict(provenance or {}))
-    return Assessment(
-        evaluation=evaluation,
-        ruleset=ruleset,
-        scorecard=card,
-        findings=tuple(check_evaluation(evaluation, ruleset, card, where)),
-        source=source,
-        provenance=where,
-    )
+    if ruleset.form != "self":
+        card = score_evaluation(evaluation, ruleset)
+        findings = [*check_evaluation(evaluation, ruleset, card, where), *_review(evaluation, card, where)]
+        return Assessment(evaluation, ruleset, card, tuple(most_severe_first(findings)), source, where)
+    own = materialize(ruleset, evaluation, where)
+    card = score_evaluation(evaluation, own.ruleset)
+    if own.blockers:
+        blocked = [Unscored(code=b.code, name=b.name, reason=b.reason) for b in own.blockers]
+        card = card.model_copy(update={"complete": False, "grade": None, "incomplete": [*blocked, *card.incomplete]})
+    findings = [*own.findings, *check_evaluation(evaluation, own.ruleset, card, where)]
+    if evaluation.self_form is not None:
+        findings += fund_findings(evaluation.self_form.fund, where)
+    findings += _review(evaluation, card, where)
+    return Assessment(evaluation, own.ruleset, card, tuple(most_severe_first(findings)), source, where)
+
+
+def _review(evaluation: Evaluation, card: Scorecard, where: Mapping[str, str]) -> list[Finding]:
+    return review_findings(evaluation, {r.code: r.score for r in card.indicators}, card.total, card.complete, where)

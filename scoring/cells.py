@@ -23,6 +23,7 @@ from .evidence import EvidenceError, parse_number
 from .indicator_score import IndicatorScore, score_indicator
 from .numbers import fmt_money
 from .ruleset import Ruleset, RulesetError, load_ruleset
+from .self_eval import row_indicator
 from .survey import parse_respondents, survey_average, tally
 
 CHECK_OK = "✓"
@@ -193,3 +194,41 @@ def check(code: object, lhs: object, *terms: object) -> str:
         return CHECK_OK
     difference = findings[0].difference
     return f"差额 {fmt_money(difference)}" if difference is not None else findings[0].message
+
+
+# ── self-evaluation rows (自评表) ─────────────────────────
+_ROW_ARGS = ("二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "计分方式", "评定得分或得分系数", "调整指标值")
+
+
+def _row_score(ruleset: object, *args: object) -> IndicatorScore | None:
+    """One 自评表 row scored as the whole evaluation scores it; None for a wholly blank row."""
+    rs = _ruleset(ruleset)
+    group, name, target, actual, weight, method, entered, adjusted = (_scalar(v, what) for v, what in zip(args, _ROW_ARGS))
+    if all(v is None or str(v).strip() == "" for v in (group, name, target, actual, weight, method, entered, adjusted)):
+        return None
+    effective = target if adjusted is None or str(adjusted).strip() == "" else adjusted
+    try:
+        indicator = row_indicator(rs, "行", _text(group, "二级指标"), _text(name, "三级指标"), weight, _text(method, "计分方式"), effective)
+    except EvidenceError as exc:
+        raise CellError(str(exc)) from None
+    return score_indicator(indicator, [effective, actual, entered])
+
+
+def row_score(ruleset: object, *args: object) -> float | str:
+    """A 自评表 row's score, or why there is none ("" for a blank row)."""
+    try:
+        result = _row_score(ruleset, *args)
+    except CellError as exc:
+        return str(exc)
+    if result is None:
+        return ""
+    return result.explanation if result.score is None else float(result.score)
+
+
+def row_explain(ruleset: object, *args: object) -> str:
+    """How a 自评表 row's score was reached ("" for a blank row)."""
+    try:
+        result = _row_score(ruleset, *args)
+    except CellError as exc:
+        return str(exc)
+    return "" if result is None else result.explanation

@@ -4,6 +4,7 @@
     ├── EvidenceError      a cell value that cannot be read (scoring.evidence)
     ├── RulesetError       a ruleset that cannot be used (scoring.ruleset)
     ├── EvaluationError    an evaluation file that cannot be used (scoring.model)
+    ├── ExportError        a 问卷星 or 部门决算 export that cannot be imported (scoring.export_table)
     └── (adapters)         WorkbookError, CliError, MacroError in xladdin
 """
 from __future__ import annotations

@@ -100,7 +100,9 @@ def check_evaluation(
 
     ``provenance`` (input → ``sheet!cell``) lets a finding name the cell to fix.
     """
-    findings = check_accounts(evaluation.accounts)
+    where = provenance or {}
+    accounts_used = rs.form == "report" or any(v is not None for row in evaluation.accounts.rows.values() for v in row)
+    findings = check_accounts(evaluation.accounts) if accounts_used else []
     if evaluation.survey is not None:
         findings.extend(evaluation.survey.findings())
     known = {i.code for i in rs.indicators}
@@ -112,18 +114,28 @@ def check_evaluation(
             findings.append(Finding(severity="error", code="IND-DUPLICATE", where=f"指标{entry.code}", message=f"指标{entry.code}重复填写"))
         seen.add(entry.code)
     for result in card.indicators:
-        findings.extend(_indicator_findings(result))
-        where = (provenance or {}).get(f"indicators.{result.code}.input1", f"指标{result.code}{result.name}")
-        findings.extend(Finding(severity="warning", code="IND-RANGE", where=where, message=f"{result.code}：{doubt}")
+        findings.extend(_indicator_findings(result, _input_cell(rs, result, where)))
+        first_input = where.get(f"indicators.{result.code}.input1", f"指标{result.code}{result.name}")
+        findings.extend(Finding(severity="warning", code="IND-RANGE", where=first_input, message=f"{result.code}：{doubt}")
                         for doubt in result.warnings)
-    findings.extend(_info_findings(evaluation, provenance or {}))
-    findings.extend(cross_checks(evaluation, rs, card, provenance or {}))
-    findings.extend(lint_narrative(evaluation, card, provenance or {}))
+    findings.extend(_info_findings(evaluation, where, RECOMMENDED_INFO if rs.form == "report" else RECOMMENDED_SELF_INFO))
+    findings.extend(cross_checks(evaluation, rs, card, where))
+    findings.extend(lint_narrative(evaluation, card, where))
     return most_severe_first(findings)
 
 
-def _indicator_findings(result: IndicatorScore) -> list[Finding]:
-    where = f"指标{result.code}{result.name}"
+def _input_cell(rs: Ruleset, result: IndicatorScore, provenance: Mapping[str, str]) -> str:
+    """Where to fix an indicator: the input its message names first, else its row, else its name."""
+    fallback = provenance.get(f"indicators.{result.code}", f"指标{result.code}{result.name}")
+    message = result.error or ""
+    named = [(message.find(ref.label), index) for index, ref in enumerate(rs.indicator(result.code).rule.inputs(), start=1)
+             if ref.label and ref.label in message]
+    if not named:
+        return fallback
+    return provenance.get(f"indicators.{result.code}.input{min(named)[1]}", fallback)
+
+
+def _indicator_findings(result: IndicatorScore, where: str) -> list[Finding]:
     if result.error:
         return [Finding(severity="error", code="IND-INPUT", where=where, message=f"{result.code}：{result.error}")]
     if result.score is None:
@@ -162,11 +174,12 @@ def credit_code_valid(code: str) -> bool:
 
 REQUIRED_INFO = ("unit_name", "year")  # the report's title and every reference need them
 RECOMMENDED_INFO = ("credit_code", "supervisor", "staff_quota", "evaluator")
+RECOMMENDED_SELF_INFO = ("supervisor",)  # a self-evaluation form's header: 部门（单位）名称, 年度, 主管部门
 
 
-def _info_findings(evaluation: Evaluation, provenance: Mapping[str, str]) -> list[Finding]:
+def _info_findings(evaluation: Evaluation, provenance: Mapping[str, str], recommended: tuple[str, ...]) -> list[Finding]:
     info, found = evaluation.info, []
-    for name in (*REQUIRED_INFO, *RECOMMENDED_INFO):
+    for name in (*REQUIRED_INFO, *recommended):
         if getattr(info, name) in (None, ""):
             label = BasicInfo.model_fields[name].description
             required = name in REQUIRED_INFO

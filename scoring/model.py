@@ -11,6 +11,7 @@ from pydantic import Field
 from .accounts import Accounts
 from .base import Record
 from .errors import UserError
+from .self_form import SelfForm
 from .survey import Survey
 
 CellValue = str | int | Decimal | None
@@ -80,8 +81,9 @@ class IndicatorEntry(Model):
     """
 
     code: str
-    inputs: list[CellValue] = Field(default_factory=list, max_length=2)
+    inputs: list[CellValue] = Field(default_factory=list, max_length=3)
     override: Decimal | None = Field(default=None, description="人工评定得分")
+    reported: CellValue = Field(default=None, description="自评得分（报送的得分；审核时与规则得分比较）")
     reason: str = Field(default="", description="人工评定理由")
     note: str = Field(default="", description="评价说明")
 
@@ -94,9 +96,19 @@ class Evaluation(Model):
     indicators: list[IndicatorEntry] = Field(default_factory=list)
     survey: Survey | None = None
     narrative: dict[str, str] = Field(default_factory=dict, description="报告各部分文字")
+    self_form: SelfForm | None = Field(default=None, description="自评表：资金情况、年度总体目标和三级指标行")
 
     def entry(self, code: str) -> IndicatorEntry | None:
-        return next((e for e in self.indicators if e.code == code), None)
+        """What was entered for an indicator: a ruleset indicator's entry, or a self-evaluation row as one."""
+        found = next((e for e in self.indicators if e.code == code), None)
+        if found is not None or self.self_form is None:
+            return found
+        for row_code, row in self.self_form.coded_rows():
+            if row_code == code:
+                return IndicatorEntry(code=code, inputs=[row.effective_target, row.actual, row.entered],
+                                      reported=row.reported, note=row.reason)
+        reported = self.self_form.reported.get(code)
+        return None if reported is None else IndicatorEntry(code=code, reported=reported)
 
 
 class EvaluationError(UserError):

@@ -16,6 +16,9 @@ Rules:
   年初预算收入/支出, 全年预算收入/支出, each directly followed by N万元.
 - RPT-LINT-YEAR (a note): a year after the year following the evaluation year, outside any plan
   or target (2035年远景目标 is not flagged).
+- RPT-LINT-POLICY: a national document cited by 文号 or by its exact title in 《》 that another has replaced
+  (policy_documents.toml), when the evaluated year is not before the replacement's year and the sentence
+  neither cites the replacement nor speaks of the change (废止, 取代, 修订…).
 
 Tolerance: a stated number agrees when it is within half a unit of its own last digit, and at least
 0.005 (the data's own rounding to 2 decimals): 532 and 532.4412 both agree with 532.44.
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity
 from .narrative import SECTION_HEADINGS, placeholder_values
+from .policy_documents import NUMBER, PolicyDocument, PolicyTable, policy_documents, title_key
 
 if TYPE_CHECKING:
     from .evaluate import Scorecard
@@ -230,7 +234,54 @@ def year_claims(sentence: str, facts: Facts) -> list[Claim]:
     ]
 
 
-RULES: tuple[Rule, ...] = (grade_claims, score_claims, count_claims, money_claims, year_claims)
+# --- cited documents --------------------------------------------------------------------------------
+
+_TITLE = re.compile(r"[《〈]([^《》〈〉]+)[》〉]")
+_CITING = "据照依按循见和及与"  # may stand right before a 文号 (根据财预〔2011〕285号)
+_CHANGE = re.compile(r"废止|废除|失效|取代|替代|代替|不再执行|停止执行|修订|以来|此前")
+Cited = dict[tuple[str, int, int], tuple[PolicyDocument, tuple[int, int]]]
+
+
+def _known_prefix(prefix: str, known: list[str]) -> str | None:
+    """The table's issuer prefix that ``prefix`` (the Chinese before a 文号's year) is, or ends with after 据/按….
+
+    云财预 is a province's 财预, not the ministry's; the greedy match of 根据财预 is 财预.
+    """
+    return next((p for p in known if prefix == p or prefix.endswith(p) and prefix[-len(p) - 1] in _CITING),
+                None)
+
+
+def citations(sentence: str, table: PolicyTable) -> Cited:
+    """The table's documents cited in ``sentence`` (by 文号 or exact title), each with its first span."""
+    cited: Cited = {}
+    for match in NUMBER.finditer(sentence):
+        prefix = _known_prefix(match["prefix"], table.prefixes)
+        doc = None if prefix is None else table.by_number.get((prefix, int(match["year"]), int(match["serial"])))
+        if doc is not None:
+            cited.setdefault(doc.key, (doc, (match.end("prefix") - len(doc.key[0]), match.end())))
+    for match in _TITLE.finditer(sentence):
+        for doc in table.by_title.get(title_key(match[1]), []):
+            cited.setdefault(doc.key, (doc, match.span()))
+    return cited
+
+
+def policy_claims(sentence: str, facts: Facts) -> list[Claim]:
+    """Superseded documents cited as if in force; not when the sentence tells of the change (原…, 已废止, 修订…)."""
+    table = policy_documents()
+    cited = citations(sentence, table)
+    if not cited or facts.year is None or _CHANGE.search(sentence):
+        return []
+    claims = []
+    for doc, span in cited.values():
+        current = table.current(doc)
+        if current is doc or current.key in cited or facts.year < current.year:
+            continue  # in force, cited with its replacement, or replaced only after the evaluated year
+        if sentence[span[0] - 1:span[0]] != "原":
+            claims.append(Claim("RPT-LINT-POLICY", span, f"{doc.cited()}已由{current.cited()}取代，请引用现行文件"))
+    return claims
+
+
+RULES: tuple[Rule, ...] = (grade_claims, score_claims, count_claims, money_claims, year_claims, policy_claims)
 
 
 def sentences(text: str) -> Iterator[str]:

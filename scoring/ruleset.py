@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -42,12 +43,28 @@ class RulesetError(UserError):
 
 
 class Group(Strict):
-    """一级 or 二级 indicator."""
+    """一级 or 二级 indicator.
+
+    An ``open`` 二级 indicator of a self-evaluation ruleset holds the department's own 三级 rows;
+    its weight is the sum of those rows unless the ruleset fixes it.
+    """
 
     code: str = Field(min_length=1)
     name: str = Field(min_length=1)
-    weight: Decimal = Field(gt=0)
+    weight: Decimal = Field(default=Decimal(0), ge=0)
     parent: str | None = None
+    open: bool = False
+    weight_from_rows: bool = Field(default=False, exclude=True, description="分值由自评表的指标行合计得出（计算结果，不在规则集中填写）")
+
+
+class RowSettings(Strict):
+    """How a self-evaluation form scores the department's own rows."""
+
+    default_method: Literal["auto", "系数"] = Field(
+        default="auto", description="计分方式空白时：auto 按年度指标值判断（数值→正向/反向/等于，时间→时限，文字→定性）；系数 按得分系数")
+    late_deduction: Decimal | None = Field(default=None, gt=0, description="时限指标未按时完成扣的分数；省略则该指标不得分")
+    adjusted_targets: bool = Field(default=False, description="表中有“年初指标值/调整指标值”两列")
+    core_column: bool = Field(default=False, description="表中有“是否核心指标”列")
 
 
 class Indicator(Strict):
@@ -75,9 +92,12 @@ class Ruleset(Strict):
     budget_adjustment_limit_pct: Decimal = Field(
         default=Decimal(20), gt=0, description="全年预算数偏离年初预算数超过此百分比时提示（XCHK-BUDGET-ADJUST）")
     grades: tuple[GradeBand, ...] = DEFAULT_GRADES
+    form: Literal["report", "self"] = Field(
+        default="report", description="report 第三方评价报告（决算表、问卷、指标体系）；self 自评表（资金情况、自定义指标行）")
+    rows: RowSettings = Field(default_factory=RowSettings, description="自评表指标行的计分设置（form = \"self\"）")
     level1: tuple[Group, ...] = Field(min_length=1)
     level2: tuple[Group, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
+    indicators: tuple[Indicator, ...] = Field(default=(), max_length=MAX_INDICATORS)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Ruleset":
@@ -95,6 +115,11 @@ class Ruleset(Strict):
     def subgroups(self, code: str) -> list[Group]:
         """The 二级 indicators under 一级 ``code``."""
         return [group for group in self.level2 if group.parent == code]
+
+    @property
+    def open_groups(self) -> list[Group]:
+        """The 二级 indicators whose 三级 rows the user adds (self-evaluation forms)."""
+        return [group for group in self.level2 if group.open]
 
     def indicators_of(self, code: str) -> list[Indicator]:
         """The 三级 indicators under 二级 ``code``."""
@@ -126,6 +151,13 @@ def _structure_problems(rs: Ruleset) -> list[str]:
     for group in rs.level2:
         if group.parent not in level1:
             problems.append(f"二级指标{group.code}的上级「{group.parent}」不是一级指标")
+    for group in (*rs.level1, *rs.level2):
+        if group.weight == 0 and not group.open:
+            problems.append(f"指标{group.code}{group.name}的分值应大于0")
+    if rs.open_groups and rs.form != "self":
+        problems.append("开放填写的二级指标（open = true）只用于自评表（form = \"self\"）")
+    if rs.form == "report" and not rs.indicators:
+        problems.append("评价报告的规则集至少要有一个三级指标")
     for ind in rs.indicators:
         if ind.parent not in level2:
             problems.append(f"三级指标{ind.code}的上级「{ind.parent}」不是二级指标")
@@ -135,11 +167,16 @@ def _structure_problems(rs: Ruleset) -> list[str]:
     children: dict[str, list[Group | Indicator]] = defaultdict(list)
     for item in everything[len(rs.level1):]:
         children[item.parent or ""].append(item)
+    open_codes = {g.code for g in rs.open_groups}
     for group in (*rs.level1, *rs.level2):
         kids = children.get(group.code, [])
+        if group.code in open_codes:
+            continue  # its rows are the user's; their weights are checked per evaluation
         if not kids:
             problems.append(f"指标{group.code}{group.name}没有下级指标")
             continue
+        if any(k.code in open_codes and k.weight == 0 for k in kids):
+            continue  # a part of the weight is set by the user's rows
         total = _sum(k.weight for k in kids)
         if total != group.weight:
             codes = "、".join(k.code for k in kids)
@@ -158,6 +195,8 @@ def _structure_problems(rs: Ruleset) -> list[str]:
 
 def _rule_problems(ind: Indicator) -> list[str]:
     problems = ind.rule.problems(ind.weight)
+    if ind.rule.row_only:
+        problems.append(f"计分规则「{ind.rule.type_name}」只用于自评表的指标行，不能用于固定的三级指标")
     for ref in ind.rule.inputs():
         if ref.source is not None:
             try:

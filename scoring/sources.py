@@ -1,6 +1,7 @@
 """Data references that bind a rule input to evaluation data.
 
-``accounts.<行次>.<initial|budget|final>`` · ``info.<field>`` · ``survey.<rate|average|total>``
+``accounts.<行次>.<initial|budget|final>`` · ``info.<field>`` · ``survey.<rate|average|total>`` ·
+``fund.<total|fiscal|other>.<initial|budget|final>`` (the self-evaluation form's fund block, in its unit)
 """
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 from .accounts import COLUMN_NAMES, COLUMNS, ROWS
 from .model import BasicInfo, Evaluation
+from .self_form import FUND_COLUMNS, FUND_LINES
 
 INFO_NUMBERS = tuple(
     name for name, field in BasicInfo.model_fields.items()
@@ -30,7 +32,10 @@ def describe(ref: str) -> str:
         return BasicInfo.model_fields[parts[1]].description or parts[1]
     if parts[0] == "survey" and len(parts) == 2 and parts[1] in SURVEY_FIELDS:
         return SURVEY_FIELDS[parts[1]]
-    raise ValueError(f"未知的数据引用「{ref}」（可用 accounts.<行次>.<initial|budget|final>、info.<字段>、survey.<rate|average|total>）")
+    if parts[0] == "fund" and len(parts) == 3 and parts[1] in FUND_LINES and parts[2] in FUND_COLUMNS:
+        return f"{FUND_LINES[parts[1]].removeprefix('其中：')}{FUND_COLUMNS[parts[2]]}"
+    raise ValueError(f"未知的数据引用「{ref}」（可用 accounts.<行次>.<initial|budget|final>、info.<字段>、"
+                     "survey.<rate|average|total>、fund.<total|fiscal|other>.<initial|budget|final>）")
 
 
 def resolve(evaluation: Evaluation, ref: str) -> Decimal | int | None:
@@ -42,6 +47,12 @@ def resolve(evaluation: Evaluation, ref: str) -> Decimal | int | None:
         return evaluation.accounts.get(int(row), column)
     if kind == "info":
         return getattr(evaluation.info, name)
+    if kind == "fund":
+        if evaluation.self_form is None:
+            return None
+        line, _, column = name.partition(".")
+        value: Decimal | None = getattr(evaluation.self_form.fund.line(line), column)
+        return value
     survey = evaluation.survey
     if survey is None:
         return None

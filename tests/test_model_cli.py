@@ -109,8 +109,8 @@ def test_batch_scores_every_file_and_survives_bad_ones(tmp_path, seed, capsys):
     assert "共3个文件：1个有错误，1个无法读取。" in out
     lines = summary.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "文件,单位名称,年度,规则集,总得分,等级,错误,警告,未计分指标,说明"
-    assert ",93.56,优,0,6,," in lines[1]
-    assert ",93.56,优,1,6,," in lines[2] and "勾稽不符" in lines[2]
+    assert ",93.56,优,0,7,," in lines[1]
+    assert ",93.56,优,1,7,," in lines[2] and "勾稽不符" in lines[2]
     assert "无法读取" in lines[3]
     (tmp_path / "c.json").unlink()
     assert main(["batch", str(tmp_path)]) == 1  # findings only

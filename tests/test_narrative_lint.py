@@ -14,6 +14,7 @@ from scoring.narrative_lint import (
     lint_narrative,
     lint_text,
     money_claims,
+    policy_claims,
     quote,
     score_claims,
     year_claims,
@@ -141,6 +142,45 @@ def test_years_flag_a_year_after_next_and_spare_plans(facts):
         assert year_claims(sentence, facts) == []
 
 
+@pytest.mark.parametrize("sentence", [
+    "依据《财政部关于印发〈财政支出绩效评价管理暂行办法〉的通知》（财预〔2011〕285号）开展评价。",  # the seed's form
+    "根据财预[2011]285号文件要求，组织开展绩效评价。",
+    "按照财预（2011）285 号的规定。",
+    "参照《财政支出绩效评价管理暂行办法》，设置评价指标。",
+    "评价依据：1.《预算法》；2.财预【2011】285号；3.《预算绩效评价共性指标体系框架》（财预〔2013〕53号）。",
+])
+def test_policy_flags_a_superseded_document_naming_its_replacement(sentence, facts):
+    (claim,) = policy_claims(sentence, facts)
+    assert claim.code == "RPT-LINT-POLICY" and claim.severity == "warning"
+    assert claim.message == ("《财政支出绩效评价管理暂行办法》（财预〔2011〕285号）已由《项目支出绩效评价管理办法》"
+                             "（财预〔2020〕10号）取代，请引用现行文件")
+    assert "285" in sentence[claim.span[0]:claim.span[1]] or "暂行办法" in sentence[claim.span[0]:claim.span[1]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "依据《项目支出绩效评价管理办法》（财预〔2020〕10号）开展评价。",  # in force
+    "依据《预算绩效评价共性指标体系框架》（财预〔2013〕53号）设置指标。",
+    "根据《中共中央国务院关于全面实施预算绩效管理的意见》（中发〔2018〕34号）。",
+    "《项目支出绩效评价管理办法》（财预〔2020〕10号）印发后，《财政支出绩效评价管理暂行办法》（财预〔2011〕285号）同时废止。",
+    "自财预〔2011〕285号印发以来，我县逐步建立绩效评价制度。",  # history
+    "原财预〔2011〕285号规定的评价方式已调整。",
+    "依据云财预〔2011〕285号文件。",  # a province's 财预, not the ministry's
+    "依据财预〔2011〕2850号文件。",  # another serial
+    "依据财建〔2011〕285号文件。",  # another issuer
+    "依据《财政支出绩效评价管理暂行办法（修订稿）》。",  # not the exact title
+    "《寻甸县财政支出绩效评价管理暂行办法》（寻财〔2019〕9号）。",  # a county's own
+])
+def test_policy_leaves_alone(sentence, facts):
+    assert policy_claims(sentence, facts) == []
+
+
+def test_policy_spares_evaluations_of_years_before_the_replacement(facts):
+    sentence = "依据《财政支出绩效评价管理暂行办法》（财预〔2011〕285号）开展评价。"
+    assert policy_claims(sentence, Facts(facts.values, facts.grade, 2019)) == []  # evaluated in 2020 or earlier
+    assert policy_claims(sentence, Facts(facts.values, facts.grade, None)) == []
+    assert len(policy_claims(sentence, Facts(facts.values, facts.grade, 2020))) == 1
+
+
 def test_agrees_is_rounding_aware():
     assert agrees("532.44", Decimal("532.44")) and agrees("532.4412", Decimal("532.44"))
     assert agrees("532", Decimal("532.44")) and agrees("532.4", Decimal("532.44"))
@@ -155,6 +195,7 @@ def test_long_sentences_are_quoted_around_the_figure():
 
 def test_a_finding_quotes_the_sentence_gives_the_figure_and_names_the_cell(seed, xundian):
     seed.narrative["conclusion"] = "（一）评价结果。经评价，该部门总得分为92.56分，评价等级为“良”。"
+    del seed.narrative["approach"]  # its citation of a superseded document (tested below)
     card = assess(seed, xundian).scorecard
     findings = lint_narrative(seed, card, {"narrative.conclusion": "报告!C14"})
     assert [(f.code, f.severity, f.where) for f in findings] == [
@@ -166,12 +207,16 @@ def test_a_finding_quotes_the_sentence_gives_the_figure_and_names_the_cell(seed,
     assert "RPT-LINT-TOTAL" in {f.code for f in check_evaluation(seed, xundian, card)}
 
 
-def test_the_seed_report_gives_no_lint_findings(seed_assessment):
-    """The published report's own text: every figure it types agrees with the data (see the report)."""
-    assert [f for f in seed_assessment.findings if f.code.startswith("RPT-LINT")] == []
+def test_the_seed_report_cites_one_superseded_document_and_no_wrong_figure(seed_assessment):
+    """The published report's own text: every figure it types agrees with the data; its 评价依据 cites the 2011
+    办法, replaced in 2020, for the year 2024."""
+    (finding,) = [f for f in seed_assessment.findings if f.code.startswith("RPT-LINT")]
+    assert (finding.code, finding.severity, finding.where) == ("RPT-LINT-POLICY", "warning", "报告「三、评价思路和过程」")
+    assert "（财预〔2011〕285号）；3.《昆明市" in finding.message and "（财预〔2020〕10号）取代" in finding.message
 
 
 def test_filled_text_and_the_funds_template_agree_with_the_data(seed_assessment, facts):
     values = dict(facts.values)
     texts = [*seed_assessment.evaluation.narrative.values(), "\n".join(FUNDS_TEMPLATE)]
-    assert [lint_text(fill(text, values)[0], facts, "报告") for text in texts] == [[]] * len(texts)
+    codes = [[f.code for f in lint_text(fill(text, values)[0], facts, "报告")] for text in texts]
+    assert sorted(code for text_codes in codes for code in text_codes) == ["RPT-LINT-POLICY"]

@@ -1,11 +1,14 @@
 """The report as PDF (LibreOffice headless) and its first page as PNG (pdftoppm)."""
 import os
+import re
 import shutil
 import struct
 import subprocess
+from collections import Counter
 
 import pytest
 
+from scoring import assess, load_ruleset, sample_evaluation
 from xladdin.pdf_convert import find_converter, pdf_first_page_png
 from xladdin.report import build_report
 
@@ -17,10 +20,23 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_report_pdf_and_first_page_png(tmp_path, seed_assessment):
-    result = build_report(seed_assessment, tmp_path / "报告.docx", pdf=True)
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    """The sample report and its PDF (one LibreOffice run for this module)."""
+    evaluation = sample_evaluation()
+    out = tmp_path_factory.mktemp("pdf") / "报告.docx"
+    return build_report(assess(evaluation, load_ruleset(evaluation.ruleset)), out, pdf=True)
+
+
+def pdf_pages(pdf) -> list[str]:
+    """The text of each page, without the spaces pdftotext adds and drops around Latin text."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [page.replace(" ", "") for page in text.split("\f")[:-1]]
+
+
+def test_report_pdf_and_first_page_png(result, tmp_path):
     assert not [f for f in result.findings if f.code == "RPT-PDF"]
-    assert result.pdf_path == tmp_path / "报告.pdf"
+    assert result.pdf_path == result.docx_path.with_suffix(".pdf")
     assert result.pdf_path.read_bytes().startswith(b"%PDF")
 
     fonts = subprocess.run(["pdffonts", str(result.pdf_path)], capture_output=True, text=True, check=True).stdout
@@ -38,3 +54,26 @@ def test_report_pdf_and_first_page_png(tmp_path, seed_assessment):
     width, height = struct.unpack(">II", data[16:24])
     assert abs(width / height - 210 / 297) < 0.01  # A4 portrait
     assert len(data) > 10_000  # a page of text, not a blank page
+
+
+def test_the_accounts_table_is_whole_on_one_landscape_page(result):
+    """附件6, the report's last page: the 财决01表 from its header to both 总计 lines on one A4 landscape page."""
+    pages = pdf_pages(result.pdf_path)
+    page = pages[-1]
+    assert "附件6" in page and [n for n, text in enumerate(pages) if "栏次" in text] == [len(pages) - 1]
+    for amount in ("4,228,106.35", "799,030.74", "3,561.20", "5,354,326.73"):  # lines 1, 74, 86 and 31/88 (总计)
+        assert amount in page, amount
+    assert page.count("总计") == 2
+    size = subprocess.run(["pdfinfo", "-f", str(len(pages)), "-l", str(len(pages)), str(result.pdf_path)],
+                          capture_output=True, text=True, check=True).stdout
+    width, height = map(float, re.search(r"size:\s+([\d.]+) x ([\d.]+)", size).groups())
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+
+
+def test_a_full_body_line_holds_28_characters(result):
+    """GB/T 9704's 28 characters a line: the commonest count on pages 3–12 (LibreOffice's rendering)."""
+    text = subprocess.run(["pdftotext", "-f", "3", "-l", "12", "-layout", str(result.pdf_path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    counts = Counter(len(re.findall(r"[\u4e00-\u9fff，。、；：（）“”]", line)) for line in text.splitlines())
+    assert max((n for n in counts if n >= 20), key=counts.__getitem__) == 28
+    assert max(counts) <= 29  # no line overfull (one may gain a character from compressed punctuation)

@@ -21,6 +21,13 @@ MINIMAL = {  # one small valid instance of each rule type, with inputs that scor
     "deduction": ({"per_item": "0.5"}, [1]),
     "veto": ({"items": [{"text": "程序完整", "points": 1}], "veto_text": "挪用"}, ["①", "否"]),
     "proportional": ({"rate": {"label": "实现程度", "inputs": [{"label": "实现程度"}]}}, ["80%"]),
+    "target": ({}, ["≥50个", "48个"]),
+    "qualitative": ({}, ["达成预期指标", "达成年度指标", "0.9"]),
+    "deadline": ({}, ["9月底前", "9月20日"]),
+    "coefficient": ({}, ["≥50个", "48个", None]),
+    "step": ({"rate": RATE, "threshold_pct": 95, "step_pct": 5, "deduct_per_step": "0.2", "partial": "whole"}, [87, 100]),
+    "tiers": ({"rate": RATE, "tiers": [{"op": "=", "pct": 0, "points": 1}, {"op": "<=", "pct": 10, "points": "0.5"}],
+               "otherwise_points": 0}, [105, 100]),
 }
 WEIGHT = Decimal(1)
 
@@ -39,7 +46,11 @@ def test_every_method_of_every_rule_type(cls):
     rule = TypeAdapter(Rule).validate_python({"type": _tag(cls), **params})
     assert isinstance(rule, cls) and cls.type_name
     inputs = rule.inputs()
-    assert 1 <= len(inputs) <= len(indicators.INPUT_COLUMNS) and all(isinstance(i, RuleInput) for i in inputs)
+    if cls.row_only:  # a self-evaluation row's target, actual value and entered score or coefficient
+        assert len(inputs) == 3
+    else:
+        assert 1 <= len(inputs) <= len(indicators.INPUT_COLUMNS)
+    assert all(isinstance(i, RuleInput) for i in inputs)
     assert all(i.kind in get_args(InputKind) for i in inputs)
     outcome = rule.compute(values, WEIGHT)
     assert isinstance(outcome, Outcome) and Decimal(0) <= outcome.score <= WEIGHT and outcome.explanation

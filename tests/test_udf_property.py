@@ -99,6 +99,21 @@ def test_check_never_raises(code, lhs, terms):
     assert isinstance(cells.check(code, lhs, *terms), str)
 
 
+ROW_TEXTS = ["≥50个", "≤90万元", "=0次", "100%", "9月底前", "2天以内", "达成年度指标", "部分达成并具有一定效果", "0.52亿元",
+             "48人", "9月20日", "逾期", "数量指标", "正向", "反向", "定性", "时限", "系数", "95%", ">95%", "≥1e400个"]
+ROW_VALUE = st.one_of(VALUE, st.sampled_from(ROW_TEXTS))
+SELF_RULESET = st.one_of(st.sampled_from(["self-2020", "self-coef"]), RULESET)
+
+
+@PROPERTY
+@given(SELF_RULESET, st.lists(ROW_VALUE, min_size=8, max_size=8))
+@example("self-2020", ["数量指标", "a", "≥1e400个", "1个", 5, None, None, None])
+@example("self-coef", ["产出指标", "a", "≥50个", "48人", 5, "系数", "1e999%", "≤0个"])
+def test_row_score_and_explain_never_raise(ruleset, args):
+    assert isinstance(cells.row_score(ruleset, *args), (float, str))
+    assert isinstance(cells.row_explain(ruleset, *args), str)
+
+
 def test_what_the_property_found():
     assert cells.check([["ACC-27", "ACC-86"]], 1) == "勾稽代码应为单个单元格"
     assert cells.score(RS, "A11", _nested("①②", 5000), None, None, None) == 1.0  # too deep for an @example's repr

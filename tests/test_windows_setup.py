@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from xladdin import windows_setup as ws
-from xladdin.workbook import summary
+from xladdin.workbook import BUTTON_PLACES
 
 
 class Recorder:
@@ -54,6 +54,7 @@ class FakeCell:
 class FakeSheet:
     def __init__(self, log, name, protected=False):
         self.log, self.name, self.ProtectContents = log, name, protected
+        object.__setattr__(self, "Name", name)  # as COM's Worksheet.Name, without logging a rename
 
     def Range(self, address):
         return FakeRange()
@@ -343,6 +344,9 @@ def test_builds_are_the_installed_templates():
         ("xundian-2024-template.xlsx", "绩效评价模板（寻甸2024指标体系）.xlsm"),
         ("mof-2013-template.xlsx", "绩效评价模板（财预2013-53号共性指标）.xlsm"),
         ("xundian-2024-sample.xlsx", "示例-寻甸县融媒体中心2024.xlsm"),
+        ("self-2020-template.xlsx", "自评表模板（通用格式）.xlsm"),
+        ("self-coef-template.xlsx", "自评表模板（得分系数格式）.xlsm"),
+        ("self-2020-sample.xlsx", "示例-青山县文化和旅游局2024自评表.xlsm"),
     ]
 
 
@@ -352,5 +356,6 @@ def test_templates_are_ready_for_the_excel_build(template, _name):
 
     book = openpyxl.load_workbook(ROOT / "workbook_templates" / template, keep_vba=True)
     assert "xlwings.conf" not in book.sheetnames
-    sheet = book[summary.NAME]
-    assert all(sheet[cell].value is None for cell in summary.BUTTON_CELLS) and sheet.protection.sheet
+    name, cells = next((name, cells) for name, cells in BUTTON_PLACES if name in book.sheetnames)
+    sheet = book[name]
+    assert all(sheet[cell].value is None for cell in cells) and sheet.protection.sheet

@@ -248,7 +248,8 @@ def test_score_and_check_a_workbook(capsys):
     findings = json.loads(capsys.readouterr().out)["findings"]
     notes = [f["code"] for f in findings if f["severity"] == "info"]
     assert [c for c in notes if not c.startswith("XCHK-")] == [] and len(notes) == 11  # cached values agree
-    assert {f["code"] for f in findings if f["severity"] == "warning"} == {"IND-OVERRIDE", "INFO-CREDIT-CODE"}
+    assert {f["code"] for f in findings if f["severity"] == "warning"} == {"IND-OVERRIDE", "INFO-CREDIT-CODE",
+                                                                          "RPT-LINT-POLICY"}
 
 
 def test_check_json_output_unchanged_for_json_files(tmp_path, seed, capsys):
@@ -298,10 +299,16 @@ def test_demo_writes_the_sample_workbook(tmp_path, capsys):
 
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--out", str(tmp_path)]) == 0  # second run: numbered copies, nothing overwritten
-    assert "总得分93.56分" in capsys.readouterr().out
-    report = f"_绩效评价报告_{dt.date.today():%Y%m%d}"
-    suffixes = [".json", ".xlsx", f"{report}.docx"] + ([f"{report}.pdf"] if find_converter() else [])
-    expected = [f"xundian-2024-sample{n}{s}" for n in ("", "(2)") for s in suffixes]
+    out = capsys.readouterr().out
+    assert "总得分93.56分，等级优" in out and "总得分92.37分，等级优" in out
+    day = f"{dt.date.today():%Y%m%d}"
+    expected = []
+    for name, kind in (("xundian-2024", "绩效评价报告"), ("self-2020", "绩效自评报告")):
+        for n in ("", "(2)"):
+            stem = f"{name}-sample{n}"
+            expected += [f"{stem}.json", f"{stem}.xlsx", f"{stem}_{kind}_{day}.docx"]
+            expected += [f"{stem}_{kind}_{day}.pdf"] if find_converter() else []
+            expected += [f"{stem}_自评表_{day}_数值版.xlsx"] if name.startswith("self") else []
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
     assert assess_workbook(tmp_path / "xundian-2024-sample.xlsx").scorecard.total == score_evaluation(sample_evaluation(), XUNDIAN).total
 

@@ -18,7 +18,8 @@ from xladdin.workbook.sheet import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
 
 TEMPLATES = build_templates.TEMPLATES_DIR
 SAMPLE = TEMPLATES / build_templates.sample_name()
-FILES = [TEMPLATES / build_templates.template_name(rid) for rid in shipped_rulesets()] + [SAMPLE]
+FILES = [TEMPLATES / build_templates.template_name(rid) for rid in shipped_rulesets()
+         if load_ruleset(rid).form == "report"] + [SAMPLE]  # the self-evaluation form's sheets: test_self_evaluation
 REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 

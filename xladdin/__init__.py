@@ -4,8 +4,8 @@ Facts shared by several adapters (and by the installer, which must not import th
 """
 
 UDF_MODULE = "xladdin.udfs"  # what xlwings.conf's "UDF Modules" and the generated VBA name
-# The workbook's buttons on 汇总: (VBA Sub, entry point in xladdin.macros, caption); build_vba writes the Subs,
-# the Windows installer adds the buttons at xladdin.workbook.summary.BUTTON_CELLS.
+# The workbook's buttons (on 汇总, or 自评表): (VBA Sub, entry point in xladdin.macros, caption); build_vba writes
+# the Subs, the Windows installer adds the buttons at xladdin.workbook.BUTTON_PLACES.
 BUTTONS = (
     ("PE_ExportReport", "export_report", "导出评价报告"),
     ("PE_ExportStaticCopy", "export_static_copy", "导出静态副本"),

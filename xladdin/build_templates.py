@@ -29,6 +29,7 @@ from .workbook import workbook_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "workbook_templates"
 SAMPLE = "xundian-2024"
+SAMPLES = (SAMPLE, "self-2020")  # embedded samples (scoring/samples/<name>.json); `pe-eval demo` writes each
 
 
 def template_name(ruleset_id: str) -> str:
@@ -43,6 +44,9 @@ INSTALLED_NAMES = {  # file here → the .xlsm the Windows installer has Excel b
     template_name("xundian-2024"): "绩效评价模板（寻甸2024指标体系）.xlsm",
     template_name("mof-2013"): "绩效评价模板（财预2013-53号共性指标）.xlsm",
     sample_name(): "示例-寻甸县融媒体中心2024.xlsm",
+    template_name("self-2020"): "自评表模板（通用格式）.xlsm",
+    template_name("self-coef"): "自评表模板（得分系数格式）.xlsm",
+    sample_name("self-2020"): "示例-青山县文化和旅游局2024自评表.xlsm",
 }
 
 
@@ -51,8 +55,9 @@ def outputs() -> dict[str, tuple[Ruleset, Evaluation | None]]:
     files: dict[str, tuple[Ruleset, Evaluation | None]] = {
         template_name(rid): (load_ruleset(rid), None) for rid in shipped_rulesets()
     }
-    sample = sample_evaluation(SAMPLE)
-    files[sample_name()] = (load_ruleset(sample.ruleset), sample)
+    for name in SAMPLES:
+        sample = sample_evaluation(name)
+        files[sample_name(name)] = (load_ruleset(sample.ruleset), sample)
     return files
 
 

@@ -91,7 +91,8 @@ def _assessment(args: argparse.Namespace) -> Assessment:
 
 def render_scorecard(assessment: Assessment) -> str:
     info, rs, card = assessment.evaluation.info, assessment.ruleset, assessment.scorecard
-    lines = [f"{info.unit_text} {info.year_text}年度部门整体支出绩效评价（规则集：{rs.name}）", *result_lines(card), "",
+    kind = "自评" if rs.form == "self" else "评价"
+    lines = [f"{info.unit_text} {info.year_text}年度部门整体支出绩效{kind}（规则集：{rs.name}）", *result_lines(card), "",
              "一级、二级指标小计："]
     for group in rs.level1:
         lines.append(f"  {group.code} {_pad(group.name, 16)} 分值{fmt_points(group.weight):>5}  得分{fmt2(card.subtotals[group.code]):>6}")
@@ -115,8 +116,11 @@ def result_lines(card: Scorecard) -> list[str]:
     reasons = "；".join(f"{u.code}（{u.reason}）" for u in card.incomplete[:MAX_LISTED])
     if len(card.incomplete) > MAX_LISTED:
         reasons += f"；……其余{len(card.incomplete) - MAX_LISTED}项见 pe-eval check"
+    unscored = sum(1 for r in card.indicators if r.score is None)
+    others = len(card.incomplete) - unscored  # rows of a self-evaluation form that are not yet indicators
+    head = f"{len(card.indicators)}项指标中{unscored}项未能计分" + (f"，另有{others}处指标行有误" if others else "")
     return [
-        f"未完成：{len(card.indicators)}项指标中{len(card.incomplete)}项未能计分：{reasons}",
+        f"未完成：{head}：{reasons}",
         f"已计分指标合计：{fmt2(card.total)}分（不是最终得分，不评定等级）",
     ]
 
@@ -157,34 +161,45 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .build_templates import sample_name
+    from .build_templates import SAMPLES
     from .pdf_convert import find_converter
+
+    out = Path(args.out)
+    pdf = find_converter() is not None
+    for name in SAMPLES:
+        _write_sample(name, out, pdf)
+    if not pdf:
+        print("未生成 PDF：未找到 LibreOffice（Linux 上可运行 sudo bash .ci/system-packages.sh 安装）")
+    return 0
+
+
+def _write_sample(name: str, out: Path, pdf: bool) -> None:
+    """One embedded sample: its JSON, its workbook, and the report built from the workbook."""
+    from .build_templates import sample_name
     from .report import build_report
     from .workbook import assess_workbook, workbook_bytes
 
-    out = Path(args.out)
-    evaluation = sample_evaluation()
-    target = available_path(out / "xundian-2024-sample.json")
+    evaluation = sample_evaluation(name)
+    target = available_path(out / f"{name}-sample.json")
     write_text_new(target, evaluation.model_dump_json(indent=1, exclude_defaults=False))
     print(f"已写入示例评价数据：{target}")
-    workbook = available_path(out / sample_name())
+    workbook = available_path(out / sample_name(name))
     ruleset = load_ruleset(evaluation.ruleset)
     data = workbook_bytes(ruleset, evaluation)
     write_new(workbook, lambda path: path.write_bytes(data))
     print(f"已写入示例工作簿：{workbook}")
     assessment = assess_workbook(workbook, ruleset)
-    result = build_report(assessment, pdf=find_converter() is not None)
+    result = build_report(assessment, pdf=pdf)
     print(f"已写入示例报告：{result.docx_path}")
-    if result.pdf_path:
-        print(f"已写入示例报告 PDF：{result.pdf_path}")
-    else:
-        print("未生成 PDF：未找到 LibreOffice（Linux 上可运行 sudo bash .ci/system-packages.sh 安装）")
+    for extra, what in ((result.pdf_path, "示例报告 PDF"), (result.form_path, "示例自评表（数值版）")):
+        if extra:
+            print(f"已写入{what}：{extra}")
     for finding in result.findings:
-        if finding.code.startswith("RPT-"):  # what the environment left out of the report (charts, fonts…)
-            print(f"{SEVERITY_NAMES[finding.severity]}：{finding.message}")
+        if finding.code.startswith("RPT-") and finding.code not in ("RPT-REASON", "RPT-EMPTY"):
+            print(f"{SEVERITY_NAMES[finding.severity]}：{finding.message}")  # what the environment left out (charts, fonts…)
     card = assessment.scorecard
-    print(f"示例（{evaluation.info.unit_name}{evaluation.info.year}年度）总得分{fmt2(card.total)}分，等级{card.grade}")
-    return 0
+    grade = card.grade or "未完成"
+    print(f"示例（{evaluation.info.unit_name}{evaluation.info.year}年度，{ruleset.name}）总得分{fmt2(card.total)}分，等级{grade}")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -196,12 +211,15 @@ def cmd_report(args: argparse.Namespace) -> int:
                           overwrite=args.force, show_reasons=args.override_reasons)
     if args.json:
         print(_json({"docx": str(result.docx_path), "pdf": str(result.pdf_path) if result.pdf_path else None,
+                     "form": str(result.form_path) if result.form_path else None,
                      "draft": result.draft, "findings": [f.model_dump() for f in result.findings]}))
     else:
         kind = "报告（征求意见稿：尚有错误未处理或结果未完成，首页列出待处理事项）" if result.draft else "报告"
         print(f"已生成{kind}：{result.docx_path}")
         if result.pdf_path:
             print(f"已生成 PDF：{result.pdf_path}")
+        if result.form_path:
+            print(f"已生成自评表（数值版，供上传）：{result.form_path}")
         if result.findings:
             print(render_findings(result.findings))
     return EXIT_FINDINGS if result.draft and not args.force else 0
@@ -337,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
     p = sub.add_parser("schema", help="输出评价数据的 JSON Schema")
     p.set_defaults(func=cmd_schema)
-    p = sub.add_parser("demo", help="写出内置示例（寻甸县融媒体中心2024年度）")
+    p = sub.add_parser("demo", help="写出内置示例（寻甸县融媒体中心2024年度评价报告；青山县文化和旅游局2024年度自评表）")
     p.add_argument("--out", required=True, metavar="DIR", help="输出目录")
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("new", help="写出空白评价工作簿（不覆盖已有文件）")
@@ -374,6 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="诊断.txt", help="诊断文件（默认：当前目录下的 pe-eval诊断.txt；不覆盖已有文件）")
     p.add_argument("--excel", action="store_true", help="（仅 Windows）另在隐藏的 Excel 中实际计算示例工作簿")
     p.set_defaults(func=cmd_doctor)
+    from .import_cli import add_import_parser  # here, not at the top: import_cli uses this module's helpers
+
+    add_import_parser(sub)
     return parser
 
 

@@ -80,3 +80,30 @@ def PE_SURVEY_AVG(points, counts, valid):
 def PE_CHECK(code, lhs, *terms):
     """检查决算表的一条勾稽关系：相符显示✓，不符显示「差额」（左边−右边），缺数时显示「未录入第N行」，相关单元格全空时显示空白。"""
     return cells.check(code, lhs, *terms)
+
+
+ROW_ARGS = (
+    ("ruleset", RULESET_DOC), ("level2", "二级指标：该行的二级指标名称"), ("name", "三级指标：该行的三级指标名称"),
+    ("target", "年度指标值：如 ≥50个、≤90万元、100%、9月底前、达成预期指标"), ("actual", "实际完成值：如 52个、96%、9月20日"),
+    ("weight", "分值：该指标的分值"), ("method", "计分方式：正向、反向、等于、定性、时限、系数；空白按年度指标值判断"),
+    ("entered", "评定得分或得分系数：定性指标填评定得分，系数计分填得分系数"), ("adjusted", "调整指标值：填写时按它计分，没有则引用空白格"),
+)
+
+
+def row_function(func):
+    """``@xw.func`` with the nine shared 自评表 row arguments (PE_ROW_SCORE and PE_ROW_EXPLAIN)."""
+    for name, doc in ROW_ARGS:
+        func = xw.arg(name, doc=doc, **READ)(func)
+    return xw.func(category=CATEGORY)(func)
+
+
+@row_function
+def PE_ROW_SCORE(ruleset, level2, name, target, actual, weight, method, entered, adjusted):
+    """自评表一行三级指标的得分（正向、反向、等于、定性、时限、得分系数）；无法计分时显示原因。"""
+    return cells.row_score(ruleset, level2, name, target, actual, weight, method, entered, adjusted)
+
+
+@row_function
+def PE_ROW_EXPLAIN(ruleset, level2, name, target, actual, weight, method, entered, adjusted):
+    """说明自评表一行三级指标的得分是怎样算出的（参数与 PE_ROW_SCORE 相同）。"""
+    return cells.row_explain(ruleset, level2, name, target, actual, weight, method, entered, adjusted)

@@ -187,20 +187,22 @@ def build_workbook(excel, template: Path, target: Path, modules: list[Path], add
             sheet.Cells(row, 2).Value = value
         sheet.Visible = XL_SHEET_VERY_HIDDEN
         from xladdin import BUTTONS
-        from xladdin.workbook import summary as summary_sheet
+        from xladdin.workbook import BUTTON_PLACES
 
-        summary = book.Worksheets(summary_sheet.NAME)
-        protected = summary.ProtectContents
+        names = {book.Worksheets(i).Name for i in range(1, book.Worksheets.Count + 1)}
+        sheet_name, cells = next((name, cells) for name, cells in BUTTON_PLACES if name in names)
+        target_sheet = book.Worksheets(sheet_name)
+        protected = target_sheet.ProtectContents
         if protected:
-            summary.Unprotect()
-        for (sub, _, caption), cell in zip(BUTTONS, summary_sheet.BUTTON_CELLS):
-            anchor = summary.Range(cell)
-            button = summary.Buttons().Add(anchor.Left, anchor.Top, 150, 36)
+            target_sheet.Unprotect()
+        for (sub, _, caption), cell in zip(BUTTONS, cells):
+            anchor = target_sheet.Range(cell)
+            button = target_sheet.Buttons().Add(anchor.Left, anchor.Top, 150, 36)
             button.OnAction = sub
             button.Caption = caption
         if protected:  # as xladdin.workbook.style.protect: no password, column/row formatting allowed
-            summary.Protect(DrawingObjects=False, Contents=True, Scenarios=False,
-                            AllowFormattingColumns=True, AllowFormattingRows=True)
+            target_sheet.Protect(DrawingObjects=False, Contents=True, Scenarios=False,
+                                 AllowFormattingColumns=True, AllowFormattingRows=True)
         for name, (text, args) in descriptions.items():
             excel.MacroOptions(Macro=f"'{book.Name}'!{name}", Description=text[:255], Category="绩效评价",
                                ArgumentDescriptions=[a[:255] for a in args])

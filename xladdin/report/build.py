@@ -39,6 +39,7 @@ from .analysis import indicator_analysis, level2_count
 from .draft import is_draft, mark_draft
 from .fonts import FONT_ENV, configured_font
 from .layout import ReportFonts, configure
+from .self_report import form_workbook, render_self
 from .writer import Writer, plain_text, property_text
 
 TITLES = SECTION_HEADINGS
@@ -56,6 +57,7 @@ class ReportResult:
     pdf_path: Path | None
     findings: list[Finding] = field(default_factory=list)
     draft: bool = False  # open errors or an unfinished result: marked 征求意见稿, open findings first
+    form_path: Path | None = None  # a self-evaluation's 自评表 as an xlsx (values only)
 
 
 class _Texts:
@@ -213,8 +215,8 @@ def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset,
     writer.annex(5, "工作底稿")
     _workpapers(writer, evaluation, rs, card, show_reasons)
 
-    writer.annex(6, f"{year}年收入支出决算总表", landscape=True)
-    line = writer.paragraph(f"编制单位：{unit}\t单位：元", "Plain")
+    writer.annex(6, f"{year}年收入支出决算总表", wide=True)
+    line = writer.paragraph(f"编制单位：{unit}\t单位：元", "Table Note")
     line.paragraph_format.tab_stops.add_tab_stop(writer.width, WD_TAB_ALIGNMENT.RIGHT)
     tables.accounts_table(writer, evaluation.accounts)
 
@@ -237,10 +239,11 @@ def _workpapers(writer: Writer, evaluation: Evaluation, rs: Ruleset, card: Score
                          (level1[sub.parent or ""], sub), project, evaluator, show_reasons)
 
 
-def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | None = None) -> Path:
-    """``<name>_绩效评价报告_<YYYYMMDD>.docx`` next to ``source``; (2), (3)… when it (or its PDF) exists."""
+def default_report_path(source: Path, *, pdf: bool = False, today: dt.date | None = None,
+                        kind: str = "绩效评价报告") -> Path:
+    """``<name>_<kind>_<YYYYMMDD>.docx`` next to ``source``; (2), (3)… when it (or its PDF) exists."""
     day = today or dt.date.today()
-    name = f"{file_stem(source.stem)}_绩效评价报告_{day:%Y%m%d}.docx"
+    name = f"{file_stem(source.stem)}_{kind}_{day:%Y%m%d}.docx"
     return available_path(source.parent / name, (".pdf",) if pdf else ())
 
 
@@ -276,21 +279,31 @@ def build_report(
     """
     evaluation = assessment.evaluation
     if out_path is None:
-        target = default_report_path(Path(assessment.source) if assessment.source else _stand_in(evaluation), pdf=pdf)
+        kind = "绩效自评报告" if assessment.ruleset.form == "self" else "绩效评价报告"
+        target = default_report_path(Path(assessment.source) if assessment.source else _stand_in(evaluation), pdf=pdf,
+                                     kind=kind)
     else:
         target = Path(out_path)
         taken = [p for p in (target, target.with_suffix(".pdf") if pdf else None) if p and p.exists()]
         if taken and not overwrite:
             raise FileExistsError(f"文件已存在，未覆盖：{taken[0]}（如需覆盖请使用 --force）")
-    doc, findings, draft = render(assessment, fonts, show_reasons=show_reasons)
+    if assessment.ruleset.form == "self":
+        doc, findings, draft = render_self(assessment, fonts)
+    else:
+        doc, findings, draft = render(assessment, fonts, show_reasons=show_reasons)
     write_new(target, lambda temp: doc.save(str(temp)), overwrite)
+    form_path = None
+    if assessment.ruleset.form == "self":  # the form itself, values only, for upload
+        data = form_workbook(assessment)
+        form_path = available_path(target.with_name(f"{target.stem.replace('绩效自评报告', '自评表')}_数值版.xlsx"))
+        write_new(form_path, lambda temp: temp.write_bytes(data))
     findings = [*assessment.findings, *findings]
     pdf_path = None
     if pdf:
         pdf_path, problem = _convert(target, overwrite)
         if problem:
             findings.append(problem)
-    return ReportResult(target, pdf_path, most_severe_first(findings), draft)
+    return ReportResult(target, pdf_path, most_severe_first(findings), draft, form_path)
 
 
 def _convert(docx: Path, overwrite: bool) -> tuple[Path | None, Finding | None]:

@@ -1,13 +1,17 @@
 """The report's tables: 指标体系 (附件3), 问卷 (附件4), 工作底稿 (附件5), 收入支出决算总表 (附件6)."""
 from __future__ import annotations
 
+import copy
+import functools
+import itertools
+import math
 from collections.abc import Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt
 
 from scoring import (
+    COLUMN_NAMES,
     COLUMNS,
     PRINTED_LINES,
     ROWS,
@@ -25,27 +29,58 @@ from scoring import (
     printed_line,
 )
 
-from .layout import TABLE_SIZE, element
+from .layout import TABLE_SIZE, clark, element, new_element
 from .writer import Writer
 
-ACCOUNTS_SIZE = Pt(7)
+ACCOUNTS_SIZE = Pt(7.5)  # 六号, the smallest readable size: the whole form on one landscape page
 ACCOUNTS_SPACING = Pt(8.5)  # exact line height: compact rows
+ACCOUNTS_SIDE = 0.6  # mm of cell padding left and right
+ACCOUNTS_SLACK = 0.5  # mm more per column than its text needs: borders and rounding to twips
+ACCOUNTS_LINE_NUMBER = 4.5  # mm: a 行次 column (two digits)
+_MIN_CHARS = 4  # a 项目 column holds at least this many characters a line
 _JC = {"L": "left", "C": "center", "R": "right", "J": "both"}
+_W_ATTR = clark("w:w")
 
 
 def _table(writer: Writer, widths_mm: Sequence[float], side_margin_mm: float = 1.9, end_margin_mm: float = 0.5):
-    table = writer.doc.add_table(rows=0, cols=len(widths_mm))
+    table = writer.new_table(len(widths_mm))
     table._tbl.tblPr.style = writer.style_id("Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
         column.w = Mm(width)
-    margins = OxmlElement("w:tblCellMar")
+    margins = new_element("w:tblCellMar")
     for side, mm in (("top", end_margin_mm), ("left", side_margin_mm), ("bottom", end_margin_mm),
                      ("right", side_margin_mm)):
         element(margins, f"w:{side}", w=str(round(mm / 25.4 * 1440)), type="dxa")
     table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     return table
+
+
+@functools.lru_cache(maxsize=None)
+def _cell_properties(width: int, span: int, merge: bool | None):
+    """A ``w:tcPr`` (a template: rows append copies; lxml's copy.copy copies the whole element)."""
+    tc_pr = new_element("w:tcPr")
+    element(tc_pr, "w:tcW", w=str(width), type="dxa")
+    if span > 1:
+        element(tc_pr, "w:gridSpan", val=str(span))
+    if merge is not None:
+        element(tc_pr, "w:vMerge", **({"val": "restart"} if merge else {}))
+    element(tc_pr, "w:vAlign", val="center")
+    return tc_pr
+
+
+@functools.lru_cache(maxsize=None)
+def _paragraph_properties(style: str, keep: bool, line_twips: int | None, jc: str):
+    """A table cell's ``w:pPr`` (a template, as ``_cell_properties``); ``line_twips``: an exact line height."""
+    p_pr = new_element("w:pPr")
+    element(p_pr, "w:pStyle", val=style)
+    if keep:
+        element(p_pr, "w:keepNext")
+    if line_twips is not None:
+        element(p_pr, "w:spacing", line=str(line_twips), lineRule="exact")
+    element(p_pr, "w:jc", val=jc)
+    return p_pr
 
 
 def _row(writer: Writer, table, values: Sequence[str], aligns: str, *, header: bool = False, keep: bool = False,
@@ -59,8 +94,9 @@ def _row(writer: Writer, table, values: Sequence[str], aligns: str, *, header: b
     ignored); ``merged`` maps a column to True where a vertical merge starts, False where it continues.
     """
     spans, merged = spans or {}, merged or {}
-    widths = [col.w.twips for col in table._tbl.tblGrid.gridCol_lst]
-    tr = OxmlElement("w:tr")
+    widths = [int(col.get(_W_ATTR)) for col in table._tbl.tblGrid]
+    style, line_twips = writer.style_id("Table Text"), None if spacing is None else round(spacing.pt * 20)
+    tr = new_element("w:tr")
     tr_pr = element(tr, "w:trPr")
     element(tr_pr, "w:cantSplit")
     if header:
@@ -69,22 +105,11 @@ def _row(writer: Writer, table, values: Sequence[str], aligns: str, *, header: b
     while column < len(widths):
         span = spans.get(column, 1)
         tc = element(tr, "w:tc")
-        tc_pr = element(tc, "w:tcPr")
-        element(tc_pr, "w:tcW", w=str(sum(widths[column:column + span])), type="dxa")
-        if span > 1:
-            element(tc_pr, "w:gridSpan", val=str(span))
-        if column in merged:
-            element(tc_pr, "w:vMerge", **({"val": "restart"} if merged[column] else {}))
-        element(tc_pr, "w:vAlign", val="center")
+        tc.append(copy.copy(_cell_properties(sum(widths[column:column + span]), span, merged.get(column))))
+        paragraph_properties = _paragraph_properties(style, keep, line_twips, _JC["C" if header else aligns[column]])
         for line in values[column].split("\n"):
             p = element(tc, "w:p")
-            p_pr = element(p, "w:pPr")
-            element(p_pr, "w:pStyle", val=writer.style_id("Table Text"))
-            if keep:
-                element(p_pr, "w:keepNext")
-            if spacing is not None:
-                element(p_pr, "w:spacing", line=str(round(spacing.pt * 20)), lineRule="exact")
-            element(p_pr, "w:jc", val=_JC["C" if header else aligns[column]])
+            p.append(copy.copy(paragraph_properties))
             if line:
                 p.append(writer.run_xml(line, "heading1" if header else role or "body",
                                         size=None if size == TABLE_SIZE else size))
@@ -201,13 +226,55 @@ def _side(accounts: Accounts, number: int | None) -> list[str]:
     return ["　" * row.indent + row.name, str(number), *_amounts(accounts, number)]
 
 
+def _em(text: str) -> float:
+    """Width of ``text`` in em: ASCII (digits, separators) half, Chinese full."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text)
+
+
+def _name_widths(names: list[tuple[str, str, str]], available: float, char: float) -> list[float]:
+    """Widths (mm) of the three 项目 columns sharing ``available`` mm: the split that needs the fewest text lines.
+
+    ``names``: the three names on each line; ``char``: the width of one character (mm).
+    """
+    columns = [[_em(name) for name in column] for column in zip(*names)]
+    longest = math.ceil(max(map(max, columns)))
+
+    @functools.cache
+    def lines(column: int, chars: int) -> list[int]:
+        return [math.ceil(em / chars) if em else 1 for em in columns[column]]
+
+    def fit(chars: int) -> float:
+        return chars * char + 2 * ACCOUNTS_SIDE + ACCOUNTS_SLACK
+
+    splits = []
+    for first, second in itertools.product(range(_MIN_CHARS, longest + 1), repeat=2):
+        third = min(math.floor((available - fit(first) - fit(second) - fit(0)) / char), longest)
+        if third >= _MIN_CHARS:
+            height = sum(map(max, lines(0, first), lines(1, second), lines(2, third)))
+            splits.append((height, (first, second, third)))
+    _, best = min(splits)
+    spare = (available - sum(map(fit, best))) / 3
+    return [fit(chars) + spare for chars in best]
+
+
 def accounts_table(writer: Writer, accounts: Accounts) -> None:
-    """附件6: 财决01表 收入支出决算总表 in 元, 行次 and 栏次 as the form prints them."""
-    amount = (247 - 24 - 28 - 28 - 3 * 5.5) / 9
-    widths = (24, 5.5, amount, amount, amount, 28, 5.5, amount, amount, amount, 28, 5.5, amount, amount, amount)
-    table = _table(writer, widths, side_margin_mm=0.6, end_margin_mm=0)
+    """附件6: 财决01表 收入支出决算总表 in 元, 行次 and 栏次 as the form prints them, on one landscape page.
+
+    Amount columns fit the widest amount; the three 项目 columns share the rest so that the fewest names wrap.
+    """
+    lines = []
+    for line in range(1, PRINTED_LINES + 1):
+        numbers = printed_line(line)
+        lines.append(([cell for number in numbers.values() for cell in _side(accounts, number)], numbers["nature"]))
     size, spacing = ACCOUNTS_SIZE, ACCOUNTS_SPACING
-    aligns = "LCRRR" * 3
+    char = size.pt * 25.4 / 72
+    amounts = [values[block + column] for values, _ in lines for block in (0, 5, 10) for column in (2, 3, 4)]
+    amount = max(map(_em, [*amounts, COLUMN_NAMES["initial"]])) * char + 2 * ACCOUNTS_SIDE + ACCOUNTS_SLACK
+    available = writer.width.mm - 9 * amount - 3 * ACCOUNTS_LINE_NUMBER
+    income, function, nature = _name_widths([(v[0], v[5], v[10]) for v, _ in lines], available, char)
+    widths = [income, ACCOUNTS_LINE_NUMBER, amount, amount, amount, function, ACCOUNTS_LINE_NUMBER, amount, amount,
+              amount, nature, ACCOUNTS_LINE_NUMBER, amount, amount, amount]
+    table = _table(writer, widths, side_margin_mm=ACCOUNTS_SIDE, end_margin_mm=0)
     _row(writer, table, ("收入", *[""] * 4, "支出", *[""] * 9), "C" * 15, header=True, size=size, spacing=spacing,
          spans={0: 5, 5: 10})
     _row(writer, table, (
@@ -217,8 +284,6 @@ def accounts_table(writer: Writer, accounts: Accounts) -> None:
     _row(writer, table, (
         "栏次", "", "1", "2", "3", "栏次", "", "4", "5", "6", "栏次", "", "7", "8", "9",
     ), "C" * 15, header=True, size=size, spacing=spacing)
-    for line in range(1, PRINTED_LINES + 1):
-        numbers = printed_line(line)
-        values = [cell for number in numbers.values() for cell in _side(accounts, number)]
-        spans = {10: 5} if numbers["nature"] is None else None
-        _row(writer, table, values, aligns, size=size, spacing=spacing, spans=spans)
+    for values, nature_number in lines:
+        spans = {10: 5} if nature_number is None else None
+        _row(writer, table, values, "LCRRR" * 3, size=size, spacing=spacing, spans=spans)

@@ -1,24 +1,28 @@
 """Paragraph-level writing: every run gets its East-Asian font explicitly."""
 from __future__ import annotations
 
+import copy
 import io
 import re
 
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Length, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .analysis import Line, classify, title_lines
 from .layout import (
     STYLES,
-    TITLE_SIZE,
     ReportFonts,
     element,
     font_for,
+    new_element,
     page_setup,
+    style_map,
     text_width,
 )
 
@@ -26,6 +30,7 @@ _LEVEL_ROLE = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}  # GB/T 9704:
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how xlsx stores a control character (ST_Xstring)
 _NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")  # XML 1.0 forbids these; \r goes too
 PROPERTY_MAX = 255  # python-docx's limit for a core property (title, author)
+_XML_SPACE = qn("xml:space")
 
 
 def plain_text(text: str) -> str:
@@ -43,20 +48,29 @@ def property_text(text: str) -> str:
 
 
 class Writer:
-    """Appends styled paragraphs to a python-docx Document; tracks the current page orientation."""
+    """Appends styled paragraphs to a python-docx Document; tracks the current page setup."""
 
     def __init__(self, doc, fonts: ReportFonts):
         self.doc = doc
         self.fonts = fonts
-        self.landscape = False
-        self._style_ids = {name: doc.styles[name].style_id for name in (*STYLES, "Table Grid")}
+        self.page = (False, False)  # (landscape, wide) of the current section
+        self.section = doc.sections[-1]  # kept: python-docx finds sections by searching the whole body
+        self._rpr: dict[tuple[str, bool, int | None], object] = {}
+        self._body_end = doc.element.body.get_or_add_sectPr()  # the document's last w:sectPr stays last
+        styles = style_map(doc)
+        self._style_ids = {name: styles[name].style_id for name in (*STYLES, "Table Grid")}
         self._roles = {self._style_ids[name]: role for name, (role, *_rest) in STYLES.items()}
 
     def new_paragraph(self, style: str):
-        """A paragraph with ``style`` set by id (python-docx's lookup by name scans every style)."""
-        paragraph = self.doc.add_paragraph()
-        paragraph._p.style = self._style_ids[style]
-        return paragraph
+        """A paragraph at the end with ``style`` set by id.
+
+        Built here: python-docx's ``add_paragraph`` searches the whole body for its last ``w:sectPr`` each
+        time, and its lookup of a style by name scans every style.
+        """
+        p = new_element("w:p")
+        element(element(p, "w:pPr"), "w:pStyle", val=self._style_ids[style])
+        self._body_end.addprevious(p)
+        return Paragraph(p, self.doc._body)
 
     def style_id(self, style: str) -> str:
         return self._style_ids[style]
@@ -69,20 +83,28 @@ class Writer:
 
     def run_xml(self, text: str, role: str, *, bold: bool = False, size: Pt | None = None):
         """A ``w:r`` built in schema order (python-docx's element-by-element API is slow for big tables)."""
-        font = font_for(self.fonts, role)
-        r = OxmlElement("w:r")
-        rpr = element(r, "w:rPr")
-        element(rpr, "w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font, hint="eastAsia")
-        if bold:
-            element(rpr, "w:b")
-        if size is not None:
-            half_points = str(round(size.pt * 2))
-            element(rpr, "w:sz", val=half_points)
-            element(rpr, "w:szCs", val=half_points)
+        r = new_element("w:r")
+        r.append(copy.copy(self._run_properties(role, bold, None if size is None else round(size.pt * 2))))
         t = element(r, "w:t")
-        t.set(qn("xml:space"), "preserve")
+        t.set(_XML_SPACE, "preserve")
         t.text = plain_text(text)
         return r
+
+    def _run_properties(self, role: str, bold: bool, half_points: int | None):
+        """The ``w:rPr`` of runs in ``role``'s font (built once per kind; each run gets a copy: lxml's copy.copy
+        copies the whole element)."""
+        key = (role, bold, half_points)
+        if key not in self._rpr:
+            font = font_for(self.fonts, role)
+            rpr = new_element("w:rPr")
+            element(rpr, "w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font, hint="eastAsia")
+            if bold:
+                element(rpr, "w:b")
+            if half_points is not None:
+                element(rpr, "w:sz", val=str(half_points))
+                element(rpr, "w:szCs", val=str(half_points))
+            self._rpr[key] = rpr
+        return self._rpr[key]
 
     def paragraph(self, text: str = "", style: str = "Normal", *, head: str = "", head_role: str | None = None,
                   bold_head: bool = False):
@@ -120,31 +142,42 @@ class Writer:
                 self.line(line, outline=outline)
 
     def title(self, text: str, lead: str, style: str = "Report Title"):
-        """A 2号 title, broken after ``lead`` (the unit name) when it needs two lines."""
+        """A title (2号, or ``style``'s size), broken after ``lead`` (the unit name) when it needs two lines."""
         paragraph = self.new_paragraph(style)
-        lines = title_lines(plain_text(text), plain_text(lead), self.chars_per_line(TITLE_SIZE))
+        lines = title_lines(plain_text(text), plain_text(lead), self.chars_per_line(STYLES[style][1]))
         for index, line in enumerate(lines):
             run = self.run(paragraph, line)
             if index < len(lines) - 1:
                 run.add_break()
         return paragraph
 
-    def annex(self, number: int, title: str, *, lead: str = "", landscape: bool = False) -> None:
-        """“附件N” top-left on a new page (a new section when the orientation changes), then the title."""
-        if landscape != self.landscape:
-            page_setup(self.doc.add_section(WD_SECTION.NEW_PAGE), landscape)
-            self.landscape = landscape
+    def annex(self, number: int, title: str, *, lead: str = "", landscape: bool = False, wide: bool = False) -> None:
+        """“附件N” top-left on a new page (a new section when the page setup changes), then the title.
+
+        ``wide``: a landscape page with narrow margins for one page-wide table, under a 3号 title.
+        """
+        page = (landscape or wide, wide)
+        if page != self.page:
+            self.section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+            page_setup(self.section, *page)
+            self.page = page
             self.paragraph(f"附件{number}", "Annex Label")
         else:
             self.paragraph(f"附件{number}", "Annex Label").paragraph_format.page_break_before = True
-        self.title(title, lead, "Annex Title")
+        self.title(title, lead, "Table Title" if wide else "Annex Title")
 
     def chars_per_line(self, size: Pt) -> int:
         return int(self.width / size)
 
     @property
     def width(self) -> Length:
-        return Length(text_width(self.doc.sections[-1]))
+        return Length(text_width(self.section))
+
+    def new_table(self, columns: int) -> Table:
+        """An empty table at the end, as ``Document.add_table`` makes it but without searching the body."""
+        tbl = CT_Tbl.new_tbl(0, columns, self.width)
+        self._body_end.addprevious(tbl)
+        return Table(tbl, self.doc._body)
 
     def picture(self, png: bytes, width: Length, caption: str) -> None:
         paragraph = self.new_paragraph("Figure")

@@ -46,6 +46,32 @@ failed:
     PE_GRADE = Err.Description
 End Function
 
+Function PE_ROW_EXPLAIN(ruleset, level2, name, target, actual, weight, method, entered, adjusted)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        PE_ROW_EXPLAIN = XLPy.CallUDF("xladdin.udfs", "PE_ROW_EXPLAIN", Array(ruleset, level2, name, target, actual, weight, method, entered, adjusted), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        PE_ROW_EXPLAIN = XLPy.CallUDF("xladdin.udfs", "PE_ROW_EXPLAIN", Array(ruleset, level2, name, target, actual, weight, method, entered, adjusted))
+        Exit Function
+    #End If
+failed:
+    PE_ROW_EXPLAIN = Err.Description
+End Function
+
+Function PE_ROW_SCORE(ruleset, level2, name, target, actual, weight, method, entered, adjusted)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        PE_ROW_SCORE = XLPy.CallUDF("xladdin.udfs", "PE_ROW_SCORE", Array(ruleset, level2, name, target, actual, weight, method, entered, adjusted), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        PE_ROW_SCORE = XLPy.CallUDF("xladdin.udfs", "PE_ROW_SCORE", Array(ruleset, level2, name, target, actual, weight, method, entered, adjusted))
+        Exit Function
+    #End If
+failed:
+    PE_ROW_SCORE = Err.Description
+End Function
+
 Function PE_SCORE(ruleset, code, input1, input2, override, reason)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed

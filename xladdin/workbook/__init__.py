@@ -26,16 +26,26 @@ from scoring import (
     round2,
 )
 
-from . import accounts, guide, indicators, info, report, summary, survey
+from . import accounts, guide, indicators, info, report, self_sheet, summary, survey
 from . import style as S
 from .cached import with_cached_values
 from .file import WorkbookError, WorkbookFile
 from .sheet import BuildJob, Expected, Reading, SheetModule, absolute
 
 SHEETS: tuple[SheetModule, ...] = (guide, info, accounts, indicators, survey, summary, report)
+SELF_SHEETS: tuple[SheetModule, ...] = (guide, self_sheet)
 SHEET_NAMES = tuple(sheet.NAME for sheet in SHEETS)
+ALL_SHEET_NAMES = tuple(dict.fromkeys(sheet.NAME for sheet in (*SHEETS, *SELF_SHEETS)))
 
-__all__ = ["SHEETS", "SHEET_NAMES", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
+# Where the installer puts the buttons: the first of these sheets the workbook has, at these cells.
+BUTTON_PLACES = ((summary.NAME, summary.BUTTON_CELLS), (self_sheet.NAME, self_sheet.BUTTON_CELLS))
+
+
+def sheets_for(rs: Ruleset) -> tuple[SheetModule, ...]:
+    """The sheets of a workbook for ``rs``: the third-party evaluation's, or the self-evaluation form's."""
+    return SELF_SHEETS if rs.form == "self" else SHEETS
+
+__all__ = ["ALL_SHEET_NAMES", "BUTTON_PLACES", "SELF_SHEETS", "SHEETS", "SHEET_NAMES", "sheets_for", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
            "expected_cells", "workbook_bytes", "open_workbook", "read_evaluation", "saved_results", "workbook_findings"]
 
 
@@ -47,9 +57,9 @@ def build_workbook(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_re
     job = BuildJob(rs, evaluation, ruleset_ref or rs.id)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
-    for sheet in SHEETS:
+    for sheet in sheets_for(rs):
         sheet.build(wb.create_sheet(sheet.NAME), job)
-    for sheet in SHEETS:
+    for sheet in sheets_for(rs):
         for name, cell in sheet.defined_names(rs).items():
             wb.defined_names[name] = DefinedName(name, attr_text=absolute(sheet.NAME, cell))
     for ws in wb.worksheets:
@@ -67,13 +77,15 @@ def workbook_bytes(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_re
 
 def open_workbook(path: Path | str, ruleset: Ruleset | None = None) -> WorkbookFile:
     """Guard, parse and resolve the ruleset of a workbook file, once."""
-    return WorkbookFile(Path(path), SHEET_NAMES, ruleset)
+    book = WorkbookFile(Path(path), ALL_SHEET_NAMES, ruleset)
+    book.require(tuple(sheet.NAME for sheet in sheets_for(book.ruleset)))
+    return book
 
 
 def read_evaluation(book: WorkbookFile) -> tuple[Evaluation, dict[str, str]]:
     """The evaluation the workbook holds (inputs only; results come from the core) and where each input was."""
     reading = Reading()
-    for sheet in SHEETS:
+    for sheet in sheets_for(book.ruleset):
         sheet.read(book, reading)
     try:
         return Evaluation.model_validate(reading.fields), reading.provenance
@@ -103,7 +115,8 @@ def saved_results(book: WorkbookFile) -> dict[str, object]:
 
     Empty when the file was never calculated by Excel (e.g. written by openpyxl).
     """
-    total = f"{summary.NAME}!D{summary.layout(book.ruleset).total_row}"
+    total = (f"{summary.NAME}!D{summary.layout(book.ruleset).total_row}" if book.ruleset.form != "self"
+             else f"{self_sheet.NAME}!{book.names.get(self_sheet.NAME_TOTAL, '').split('!')[-1].replace('$', '')}")
     found = {}
     for title, sheet in book.sheets.items():
         for ref, cell in sheet.cells.items():
@@ -129,7 +142,7 @@ def _show(value: object) -> str:
 
 def expected_cells(assessment: Assessment) -> list[Expected]:
     """Every formula cell with its text and the value the core computes for it, sheet by sheet."""
-    return [item for sheet in SHEETS for item in sheet.expected(assessment)]
+    return [item for sheet in sheets_for(assessment.ruleset) for item in sheet.expected(assessment)]
 
 
 def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Finding]:

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from openpyxl.utils.escape import unescape
 
@@ -89,7 +89,7 @@ def _refuse_dtds(path: Path, members: list[zipfile.ZipInfo]) -> None:
                 continue
             try:
                 with archive.open(member) as part:
-                    first = next(iterparse(part, events=("start",), forbid_dtd=True), None)
+                    first = next(iterparse(_Head(part), events=("start",), forbid_dtd=True), None)
             except DefusedXmlException:
                 raise WorkbookError(f"「{path}」的 {member.filename} 含有 DTD 或实体声明（可能是 XML 炸弹），已拒绝读取") from None
             except ParseError:
@@ -100,6 +100,17 @@ def _refuse_dtds(path: Path, members: list[zipfile.ZipInfo]) -> None:
                                     "请在 Excel 中打开后另存为 .xlsx") from None
             if member.filename == "xl/sharedStrings.xml" and first is not None:
                 _limit_shared_strings(path, first[1].get("uniqueCount") or first[1].get("count"))
+
+
+class _Head:
+    """A part read in small pieces, so that finding its root element inflates and parses a few hundred bytes
+    rather than iterparse's 16 KB (a DTD comes before the root)."""
+
+    def __init__(self, part: IO[bytes]):
+        self.part = part
+
+    def read(self, size: int = -1) -> bytes:
+        return self.part.read(512 if size < 0 else min(size, 512))
 
 
 def _limit_shared_strings(path: Path, declared: str | None) -> None:
@@ -143,10 +154,11 @@ def _parse_sheets(path: Path, wanted: tuple[str, ...]) -> tuple[dict[str, SheetC
     extended to keep the formula beside the cached value (openpyxl offers one or the other).
     """
     import openpyxl
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import coordinate_to_tuple, get_column_letter
     from openpyxl.worksheet._reader import (
         DATA_TAG,
         FORMULA_TAG,
+        INLINE_STRING,
         ROW_TAG,
         WorkSheetParser,
     )
@@ -156,8 +168,23 @@ def _parse_sheets(path: Path, wanted: tuple[str, ...]) -> tuple[dict[str, SheetC
     if not DEFUSEDXML:
         raise WorkbookError("读取工作簿需要 defusedxml（防御 XML 实体攻击）：请安装 defusedxml，并不要设置 OPENPYXL_DEFUSEDXML=False")
 
+    text_tag, run_tag = INLINE_STRING.replace("}is", "}t"), INLINE_STRING.replace("}is", "}r")
+
+    def inline_text(element: Any) -> str | None:
+        """What openpyxl's ``Text.content`` gives (``<t>`` and the runs' ``<t>``, no phonetic guides),
+        without building its objects: inline strings are a third of the cells of a workbook this product writes."""
+        inline = element.find(INLINE_STRING)
+        if inline is None:
+            return None
+        runs = (run.findtext(text_tag) for run in inline.iterfind(run_tag))
+        return "".join(text or "" for text in (inline.findtext(text_tag), *runs))
+
     class BothParser(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
+            if element.get("t") == "inlineStr" and element.find(FORMULA_TAG) is None:
+                ref = element.get("r")
+                self.col_counter = coordinate_to_tuple(ref)[1] if ref else self.col_counter + 1
+                return {"column": self.col_counter, "value": inline_text(element), "formula": None}
             cell: dict[str, Any] = super().parse_cell(element)  # data_only: the saved value
             cell["formula"] = self.parse_formula(element) if element.find(FORMULA_TAG) is not None else None
             return cell
@@ -208,11 +235,6 @@ class WorkbookFile:
         guard(path)
         self.path = path
         self.sheets, self.names = _parse_sheets(path, sheet_names)
-        missing = [name for name in sheet_names if name not in self.sheets]
-        if missing:
-            raise WorkbookError(
-                f"「{path.name}」缺少工作表「{'」「'.join(missing)}」：评价工作簿应有 {'、'.join(sheet_names)}（可用 pe-eval new 生成）"
-            )
         version = self.named(NAME_LAYOUT)
         if version != LAYOUT_VERSION:
             raise WorkbookError(
@@ -221,6 +243,14 @@ class WorkbookFile:
         self.ruleset_ref = str(self.named(NAME_RULESET) or "").strip()
         self.ruleset = self._resolve(ruleset)
         self.problems: list[Finding] = []  # cells that could not be read; reading goes on without them
+
+    def require(self, sheet_names: tuple[str, ...]) -> None:
+        """Refuse a workbook without the sheets its ruleset's layout needs."""
+        missing = [name for name in sheet_names if name not in self.sheets]
+        if missing:
+            raise WorkbookError(
+                f"「{self.path.name}」缺少工作表「{'」「'.join(missing)}」：评价工作簿应有 {'、'.join(sheet_names)}（可用 pe-eval new 生成）"
+            )
 
     def _resolve(self, given: Ruleset | None) -> Ruleset:
         """The ruleset the workbook was built with; one passed in must have its id.

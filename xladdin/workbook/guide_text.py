@@ -18,6 +18,8 @@ COLOURS = (  # (style key, meaning) — the builder paints column A of each line
 
 
 def guide_sections(rs: Ruleset) -> list[Section]:
+    if rs.form == "self":
+        return self_sections(rs)
     sections: list[Section] = [
         ("一、用途", [
             f"本工作簿用于部门整体支出绩效评价，按规则集「{rs.name}」（编号 {rs.id}）计分。",
@@ -70,3 +72,43 @@ def _aliases_text(name: str) -> str:
     """“（也可写{总分}）” for a placeholder with aliases, else empty."""
     aliases = "、".join(f"{{{alias}}}" for alias, target in ALIASES.items() if target == name)
     return f"（也可写{aliases}）" if aliases else ""
+
+
+def self_sections(rs: Ruleset) -> list[Section]:
+    """说明 of a self-evaluation form (自评表): the department's own rows, scored as 预算绩效管理 systems do."""
+    groups = "、".join(g.name for g in rs.open_groups)
+    return [
+        ("一、用途", [
+            f"本工作簿用于部门整体支出绩效自评，按「{rs.name}」（编号 {rs.id}）计分；也可用于财政部门、评价机构审核报送的自评表。",
+            "三级指标是部门自己的（来自绩效目标申报表），在「自评表」中逐行填写，不需要编写规则集文件。",
+            f"工作簿版式第{LAYOUT_VERSION}版。指标行不够时，在表格中间（合计行以上）插入行，并把上一行的公式复制到新行。",
+        ]),
+        ("二、填写步骤", [
+            "1. 表头：部门（单位）名称、年度、主管部门；金额单位默认万元。",
+            "2. 资金情况：年度资金总额、其中财政拨款、其他资金的年初预算数、全年预算数、全年执行数（总额应等于两者之和）。",
+            "3. 年度总体目标：预期目标和实际完成情况。",
+            f"4. 指标行：二级指标从下拉列表选择（{groups}），一级指标自动显示；填写三级指标、年度指标值、实际完成值、分值。",
+            "5. 计分方式一般留空，按年度指标值判断：≥或不带符号的数值为正向，≤为反向，=为等于，日期或天数为时限，文字为定性；也可从下拉列表指定。",
+            "6. 定性指标：实际完成值填写「达成年度指标」「部分达成并具有一定效果」或「未达成且效果较差」，并在评定得分填写该档范围内的得分（80%–100%、60%–80%、0–60%的分值）。",
+            "7. 自评得分：填写报送的得分（审核时填写），与规则得分不一致的逐项列出；自评总分同理。",
+            "8. 未满分的指标填写偏差原因分析及改进措施；表下填写存在的问题及改进措施。",
+        ]),
+        ("三、颜色", [text for _, text in COLOURS if not text.startswith("灰色")]),
+        ("四、计分方式", [
+            "正向：实际值≥指标值得满分，否则 分值×实际值÷指标值。",
+            "反向：实际值≤指标值得满分；超过但不到2倍时 分值×(1−(实际值−指标值)÷指标值)；达到2倍及以上得0分。",
+            "等于：指标值为0时实际值≤0得满分，否则0分；指标值大于0时按正向计分。",
+            "时限：按时完成（不晚于指标日期或天数）得满分，否则按规则集扣分（默认不得分）。",
+            "系数：得分=分值×得分系数；得分系数空白时按实际值÷指标值计算（不超过100%）。",
+            "单位须一致：万元与元、亿元自动换算；个与人等不同单位会提示。得分四舍五入保留两位小数。",
+        ]),
+        ("五、在 Excel 中实时计算", [
+            "得分、计分说明、总分和等级由 PE_ 函数计算（xlwings 加载项）。首次使用：按 README 安装后，在 xlwings 选项卡的 UDF Modules 填写 "
+            f"{UDF_MODULE}，点击 Import Functions，另存为 .xlsm 并按 Ctrl+Alt+F9 全部重算。",
+            "未导入函数时得分格显示 #NAME?；WPS、LibreOffice 用户请用命令行：pe-eval score 本工作簿.xlsx、pe-eval check 本工作簿.xlsx、pe-eval report 本工作簿.xlsx。",
+        ]),
+        ("六、工作表函数（类别：绩效评价）", [
+            "PE_ROW_SCORE(规则集,二级指标,三级指标,年度指标值,实际完成值,分值,计分方式,评定得分或得分系数,调整指标值)：一行指标的得分；无法计分时显示原因。",
+            "PE_ROW_EXPLAIN(同上)：计分说明。PE_SCORE/PE_EXPLAIN：规则集固定指标（如预算执行率）的得分和说明。PE_GRADE(总分,规则集)：等级。",
+        ]),
+    ]

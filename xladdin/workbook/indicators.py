@@ -129,11 +129,17 @@ VALIDATIONS: dict[InputKind, tuple[Callable[[Indicator], tuple[object, ...]], Va
     "rate": (lambda ind: ("number",), lambda ws, ind, ref: S.validation(ws, None, _NUMBER_PROMPT, "")),
     "percent": (lambda ind: ("percent",), lambda ws, ind, ref: S.validation(
         ws, None, "填写百分点数值，如 95 表示95%（也可写95%）", "")),
+    "target": (lambda ind: ("target",), lambda ws, ind, ref: S.validation(
+        ws, None, "填写年度指标值，如≥50个、≤90万元、100%、9月底前、2天以内；定性指标如达成预期指标", "")),
+    "actual": (lambda ind: ("actual",), lambda ws, ind, ref: S.validation(
+        ws, None, "填写实际完成值，如48个、95万元、96%、9月20日；时限指标也可填按时完成或逾期", "")),
+    "band": (lambda ind: ("band", ind.code), lambda ws, ind, ref: S.validation(
+        ws, None, f"以评定结果开头，其后可写说明，如「{ref.choices[0]}：……」。可选：{ref.hint}", "")),
 }
 _UNIT_FORMATS = {"元": S.MONEY, "万元": S.AMOUNT}
 FORMATS: dict[InputKind, str | None] = {
     "criteria": None, "level": None, "yes_no": None, "score": None, "count": None, "number": None,
-    "rate": S.PERCENT, "percent": None,
+    "rate": S.PERCENT, "percent": None, "target": S.TEXT, "actual": S.TEXT, "band": None,
 }
 
 

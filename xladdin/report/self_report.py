@@ -1,0 +1,213 @@
+"""The self-evaluation outputs: a short 自评报告 with the 自评表 as a landscape table (Word, GB/T 9704 fonts),
+and the 自评表 as an xlsx in the form's own layout (values only) for upload."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from docx import Document
+from docx.document import Document as DocxDocument
+
+from scoring import (
+    FUND_COLUMNS,
+    FUND_LINES,
+    HUNDRED,
+    Assessment,
+    Evaluation,
+    EvidenceError,
+    Finding,
+    Indicator,
+    IndicatorScore,
+    MissingInput,
+    SelfForm,
+    fmt2,
+    fmt_money,
+    fmt_points,
+    most_severe_first,
+    resolve_source,
+)
+
+from .draft import is_draft, mark_draft
+from .layout import ReportFonts, configure
+from .tables import _row, _table
+from .writer import Writer, property_text
+
+FORM_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+FORM_WIDTHS = (20, 24, 52, 30, 30, 12, 13, 66)  # mm: one landscape A4 text width
+
+
+def render_self(assessment: Assessment, fonts: ReportFonts) -> tuple[DocxDocument, list[Finding], bool]:
+    """The 自评报告 document, its own findings, and whether it is a draft."""
+    evaluation, card = assessment.evaluation, assessment.scorecard
+    form = evaluation.self_form or SelfForm()
+    info = evaluation.info
+    doc = Document()
+    configure(doc, fonts)
+    writer = Writer(doc, fonts)
+    title = f"{info.unit_text}{info.year_text}年度部门整体支出绩效自评报告"
+    doc.core_properties.title = property_text(title)
+    title_paragraph = writer.title(title, info.unit_name)
+    findings: list[Finding] = []
+
+    writer.heading("一、基本情况", 1)
+    writer.text(_funds_text(assessment), outline=False)
+    writer.heading("二、绩效目标完成情况", 1)
+    if form.goal_expected:
+        writer.paragraph(form.goal_expected, head="年度总体目标：", head_role="heading2")
+    if form.goal_actual:
+        writer.paragraph(form.goal_actual, head="实际完成情况：", head_role="heading2")
+    writer.text(_result_text(assessment), outline=False)
+    writer.heading("三、偏差原因分析", 1)
+    short = _short_of_weight(assessment)
+    if not short:
+        writer.paragraph("各项指标均达到年度指标值，无偏差。")
+    rows = {code for code, _ in form.coded_rows()}
+    for number, (result, score, reason) in enumerate(short, start=1):
+        fixed = result.code not in rows  # the ruleset's own indicator (e.g. 预算执行率): its figures explain it
+        shown = result.explanation if fixed else reason or "【未填写偏差原因】"
+        writer.paragraph(shown, head=f"{number}. {result.name}（得{fmt2(score)}分，分值{fmt_points(result.weight)}分）：",
+                         head_role="body", bold_head=True)
+        if not reason and not fixed:
+            findings.append(Finding(severity="warning", code="RPT-REASON", where=_where(assessment, result.code),
+                                    message=f"「{result.name}」未达满分，但未填写偏差原因分析及改进措施"))
+    writer.heading("四、存在的问题及改进措施", 1)
+    if form.issues.strip():
+        writer.text(form.issues, outline=False)
+    else:
+        writer.paragraph("【未填写】")
+        findings.append(Finding(severity="warning", code="RPT-EMPTY", where="存在的问题及改进措施",
+                                message="「存在的问题及改进措施」未填写文字，报告中该部分为空"))
+    writer.annex(1, f"{info.unit_text}{info.year_text}年度部门整体支出绩效自评表", landscape=True)
+    form_table(writer, assessment)
+    draft = is_draft(card, [*assessment.findings, *findings])
+    if draft:
+        mark_draft(writer, title_paragraph, card, most_severe_first([*assessment.findings, *findings]))
+    return doc, findings, draft
+
+
+def _where(assessment: Assessment, code: str) -> str:
+    return assessment.provenance.get(f"indicators.{code}", f"指标{code}")
+
+
+def _funds_text(assessment: Assessment) -> str:
+    evaluation = assessment.evaluation
+    form = evaluation.self_form or SelfForm()
+    fund, info = form.fund, evaluation.info
+    lines = [f"{info.unit_text}" + (f"，主管部门为{info.supervisor}。" if info.supervisor else "。")]
+    total = fund.total
+    if total.budget is not None and total.final is not None:
+        rate = f"，预算执行率{fmt2(total.final / total.budget * HUNDRED)}%" if total.budget else ""
+        fiscal = f"，其中财政拨款{fmt2(fund.fiscal.budget)}{fund.unit}" if fund.fiscal.budget is not None else ""
+        lines.append(f"{info.year_text}年度资金全年预算数{fmt2(total.budget)}{fund.unit}{fiscal}；"
+                     f"全年执行数{fmt2(total.final)}{fund.unit}{rate}。")
+    else:
+        lines.append("【资金情况未填写完整】")
+    return "\n".join(lines)
+
+
+def _result_text(assessment: Assessment) -> str:
+    rs, card = assessment.ruleset, assessment.scorecard
+    count = len(card.indicators)
+    full = sum(1 for r in card.indicators if r.score is not None and r.score == r.weight)
+    parts = "、".join(f"{g.name}{fmt2(card.subtotals[g.code])}分（分值{fmt_points(g.weight)}分）" for g in rs.level1)
+    if not card.complete:
+        return (f"共{count}项三级指标，其中{full}项得满分。自评结果未完成：有指标未能计分，"
+                f"已计分指标合计{fmt2(card.total)}分，不评定等级。各一级指标：{parts}。")
+    return (f"共{count}项三级指标，其中{full}项得满分。按自评表计分，总得分{fmt2(card.total)}分，"
+            f"等级为“{card.grade}”。各一级指标：{parts}。")
+
+
+def _short_of_weight(assessment: Assessment) -> list[tuple[IndicatorScore, Decimal, str]]:
+    """Indicators that lost points, their score and the department's 偏差原因 (rows only; the fixed ones have none)."""
+    evaluation = assessment.evaluation
+    found = []
+    for result in assessment.scorecard.indicators:
+        if result.score is None or result.score >= result.weight:
+            continue
+        entry = evaluation.entry(result.code)
+        found.append((result, result.score, entry.note.strip() if entry else ""))
+    return found
+
+
+def form_table(writer: Writer, assessment: Assessment) -> None:
+    """The fund block, then the indicator table (一级/二级 cells merged over their rows), then the total."""
+    rs, card, evaluation = assessment.ruleset, assessment.scorecard, assessment.evaluation
+    form = evaluation.self_form or SelfForm()
+    fund = form.fund
+    table = _table(writer, (44, 50, 50, 50, 53))
+    _row(writer, table, (f"资金情况（{fund.unit}）", *FUND_COLUMNS.values(), "执行率"), "CCCCC", header=True)
+    for line, label in FUND_LINES.items():
+        amounts = fund.line(line)
+        rate = "—" if not amounts.budget or amounts.final is None else f"{fmt2(amounts.final / amounts.budget * HUNDRED)}%"
+        _row(writer, table, (label, *(_amount(getattr(amounts, c)) for c in FUND_COLUMNS), rate), "LRRRR")
+    writer.paragraph("", "Plain")
+    results = {r.code: r for r in card.indicators}
+    table = _table(writer, FORM_WIDTHS)
+    _row(writer, table, FORM_HEADERS, "CCCCCCCC", header=True)
+    for group in rs.level1:
+        items = [(sub, ind) for sub in rs.subgroups(group.code) for ind in rs.indicators_of(sub.code)]
+        for n, (sub, ind) in enumerate(items):
+            entry = evaluation.entry(ind.code)
+            target, actual = _inputs(evaluation, ind, list(entry.inputs) if entry else [])
+            first_of_sub = n == 0 or items[n - 1][0].code != sub.code
+            merged = {0: n == 0} if len(items) > 1 else {}
+            if len(rs.indicators_of(sub.code)) > 1:
+                merged[1] = first_of_sub
+            _row(writer, table, (
+                f"{group.name}（{fmt_points(group.weight)}分）" if n == 0 else "",
+                sub.name if first_of_sub else "", ind.name, target, actual, fmt_points(ind.weight),
+                _score(results[ind.code]), (entry.note if entry else "") or "",
+            ), "CCJCCRRJ", merged=merged)
+    _row(writer, table, ("总分", "", "", "", "", fmt_points(rs.total_weight), fmt2(card.total), card.grade or "未完成"),
+         "CCCCCRRC", spans={0: 5})
+
+
+def _inputs(evaluation: Evaluation, indicator: Indicator, values: list[object]) -> tuple[str, str]:
+    """年度指标值 and 实际完成值 as typed; a fixed indicator scored from a rate of the data shows that rate."""
+    refs = indicator.rule.inputs()
+    if refs and refs[0].kind == "target":
+        target = values[0] if values else None
+        actual = values[1] if len(values) > 1 else None
+        return _text(target), _text(actual)
+    rate = getattr(indicator.rule, "rate", None)
+    if rate is not None and all(ref.source for ref in refs):
+        try:
+            return "—", f"{fmt2(rate.evaluate([resolve_source(evaluation, ref.source or '') for ref in refs]).pct)}%"
+        except (EvidenceError, MissingInput):
+            return "—", ""
+    return "—", "—"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return fmt_points(value) if isinstance(value, Decimal) else str(value)
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else fmt_money(value)
+
+
+def _score(result: IndicatorScore) -> str:
+    return "未计分" if result.score is None else fmt2(result.score)
+
+
+def form_workbook(assessment: Assessment) -> bytes:
+    """The 自评表 sheet alone, every formula replaced by the value the core computes (for upload)."""
+    from ..workbook import build_workbook, expected_cells, self_sheet
+    from ..workbook.style import literal
+
+    wb = build_workbook(assessment.ruleset, assessment.evaluation, assessment.evaluation.ruleset)
+    for name in wb.sheetnames:
+        if name != self_sheet.NAME:
+            del wb[name]
+    ws = wb[self_sheet.NAME]
+    for item in expected_cells(assessment):
+        sheet, ref = item.place.split("!")
+        if sheet == self_sheet.NAME:
+            literal(ws, ref, item.value)
+    for name in list(wb.defined_names):
+        del wb.defined_names[name]
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
