@@ -75,7 +75,7 @@ from .survey import (
     parse_points,
     parse_respondents,
 )
-from .survey_export import read_survey_export
+from .survey_export import SurveyExport, read_survey_export
 from .survey_import import SurveyImport, import_survey
 from .targets import Target, parse_actual, parse_target
 from .validation import chinese_errors
@@ -89,7 +89,7 @@ __all__ = [
     "ProgressPoint",
     "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "Target", "Unscored",
     "UserError",
-    "AccountsImport", "ExportError", "SurveyImport", "import_accounts", "import_survey", "read_survey_export",
+    "AccountsImport", "ExportError", "SurveyExport", "SurveyImport", "import_accounts", "import_survey", "read_survey_export",
     "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
     "fmt_points", "indicator_system_name", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
     "parse_actual", "parse_evaluation", "parse_number", "parse_points", "parse_rate", "parse_respondents",

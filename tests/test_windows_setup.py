@@ -85,7 +85,7 @@ class FakeSheet:
 class FakeSheets:
     def __init__(self, log):
         self.log = log
-        self.sheets = [FakeSheet(log, "说明"), FakeSheet(log, "汇总", protected=True)]
+        self.sheets = [FakeSheet(log, "说明"), FakeSheet(log, "问卷", protected=True), FakeSheet(log, "汇总", protected=True)]
 
     @property
     def Count(self):
@@ -246,6 +246,8 @@ def test_build_workbook_imports_vba_adds_button_and_conf(tmp_path):
     assert ("sheet", "Visible", ws.XL_SHEET_VERY_HIDDEN) in calls
     assert ("button", "汇总", "OnAction", "PE_ExportReport") in calls
     assert ("button", "汇总", "OnAction", "PE_ExportStaticCopy") in calls
+    assert ("button", "问卷", "OnAction", "PE_ImportSurvey") in calls  # the workbook has no 决算: no such button
+    assert not [c for c in calls if c[:2] == ("button", "决算")]
     assert calls.index(("unprotect", "汇总")) < calls.index(("button.add", "汇总", 300.0, 20.0)) < [
         i for i, c in enumerate(calls) if c[0] == "protect"][0]
     assert ("macro-options", "'t.xlsx'!PE_SCORE", "绩效评价", 2) in calls

@@ -10,3 +10,9 @@ BUTTONS = (
     ("PE_ExportReport", "export_report", "导出评价报告"),
     ("PE_ExportStaticCopy", "export_static_copy", "导出静态副本"),
 )
+# Buttons on a data sheet, where the workbook has it: (VBA Sub, entry point, caption, sheet); the cells are
+# xladdin.workbook.SHEET_BUTTON_CELLS.
+IMPORT_BUTTONS = (
+    ("PE_ImportSurvey", "import_survey_export", "导入问卷星数据…", "问卷"),
+    ("PE_ImportAccounts", "import_accounts_export", "导入决算数据…", "决算"),
+)

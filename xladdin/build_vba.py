@@ -13,7 +13,7 @@ import sys
 import types
 from pathlib import Path
 
-from . import BUTTONS, UDF_MODULE
+from . import BUTTONS, IMPORT_BUTTONS, UDF_MODULE
 
 VBA_DIR = Path(__file__).with_name("vba")
 UDF_BAS = "xlwings_udfs.bas"
@@ -79,7 +79,7 @@ def button_module() -> str:
     from xladdin import macros
 
     subs = []
-    for sub, entry, _ in BUTTONS:
+    for sub, entry, *_ in (*BUTTONS, *IMPORT_BUTTONS):
         target = getattr(macros, entry)
         call = f"import {target.__module__}; {target.__module__}.{target.__name__}()"
         subs.append(f"Sub {sub}()\n" f'    RunPython "{call}"\n' "End Sub\n")

@@ -16,6 +16,7 @@ from scoring import (
     Assessment,
     Evaluation,
     Finding,
+    SurveyExport,
     SurveyImport,
     SurveyQuestion,
     fmt2,
@@ -68,21 +69,30 @@ def _seconds(value: str) -> int:
 # ── survey ────────────────────────────────────────────────
 def cmd_import_survey(args: argparse.Namespace) -> int:
     source = _source(args)
-    sheets = read_table_file(source)
-    table = next((rows for rows in sheets.values() if rows), [])
-    export = read_survey_export(table, source.name)
     if not args.into:
-        result = import_survey(export, min_seconds=args.min_seconds, dedupe_ip=args.dedupe_ip)
+        result = import_survey(_survey_export(source), min_seconds=args.min_seconds, dedupe_ip=args.dedupe_ip)
         print(_json(result.json()) if args.json else "\n".join(_survey_lines(result)))
         return 0
     evaluation, book = _open(args)
+    updated, result, notes = apply_survey(source, evaluation, min_seconds=args.min_seconds, dedupe_ip=args.dedupe_ip)
+    target, assessment = _write(args, book, updated)
+    return _report(args, result.json(), notes, target, assessment, _survey_summary(result))
+
+
+def _survey_export(source: Path) -> SurveyExport:
+    sheets = read_table_file(source)
+    return read_survey_export(next((rows for rows in sheets.values() if rows), []), source.name)
+
+
+def apply_survey(source: Path, evaluation: Evaluation, *, min_seconds: int | None = None,
+                 dedupe_ip: bool = False) -> tuple[Evaluation, SurveyImport, list[Finding]]:
+    """The evaluation with its questionnaire replaced by the export's tally (the command and the button share it)."""
     existing = evaluation.survey
     questions = existing.questions if existing and existing.questions else None
-    result = import_survey(export, questions, min_seconds=args.min_seconds, dedupe_ip=args.dedupe_ip)
+    result = import_survey(_survey_export(source), questions, min_seconds=min_seconds, dedupe_ip=dedupe_ip)
     survey, notes = result.survey(existing)
     _fits(survey.questions)
-    target, assessment = _write(args, book, evaluation.model_copy(update={"survey": survey}))
-    return _report(args, result.json(), [*result.notes, *notes], target, assessment, _survey_summary(result))
+    return evaluation.model_copy(update={"survey": survey}), result, [*result.notes, *notes]
 
 
 def _survey_summary(result: SurveyImport) -> list[str]:
@@ -104,16 +114,22 @@ def _survey_lines(result: SurveyImport) -> list[str]:
 # ── accounts ──────────────────────────────────────────────
 def cmd_import_accounts(args: argparse.Namespace) -> int:
     source = _source(args)
-    result = import_accounts(read_table_file(source), source.name)
     if not args.into:
+        result = import_accounts(read_table_file(source), source.name)
         checked = result.checked()
         print(_json(result.json()) if args.json else "\n".join([*_accounts_lines(result), render_findings(checked)]))
         return EXIT_FINDINGS if any(f.severity == "error" for f in checked) else 0
     evaluation, book = _open(args)
-    info, notes = result.into(evaluation.info)
-    updated = evaluation.model_copy(update={"accounts": result.accounts, "info": info})
+    updated, result, notes = apply_accounts(source, evaluation)
     target, assessment = _write(args, book, updated)
-    return _report(args, result.json(), [*result.findings, *notes], target, assessment, _accounts_summary(result))
+    return _report(args, result.json(), notes, target, assessment, _accounts_summary(result))
+
+
+def apply_accounts(source: Path, evaluation: Evaluation) -> tuple[Evaluation, AccountsImport, list[Finding]]:
+    """The evaluation with the export's 决算 table and 基本信息 (unit, year, Z12 totals; another unit is refused)."""
+    result = import_accounts(read_table_file(source), source.name)
+    info, notes = result.into(evaluation.info)
+    return evaluation.model_copy(update={"accounts": result.accounts, "info": info}), result, [*result.findings, *notes]
 
 
 def _accounts_summary(result: AccountsImport) -> list[str]:

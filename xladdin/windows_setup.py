@@ -186,23 +186,16 @@ def build_workbook(excel, template: Path, target: Path, modules: list[Path], add
             sheet.Cells(row, 1).Value = key
             sheet.Cells(row, 2).Value = value
         sheet.Visible = XL_SHEET_VERY_HIDDEN
-        from xladdin import BUTTONS
-        from xladdin.workbook import BUTTON_PLACES
+        from xladdin import BUTTONS, IMPORT_BUTTONS
+        from xladdin.workbook import BUTTON_PLACES, SHEET_BUTTON_CELLS
 
         names = {book.Worksheets(i).Name for i in range(1, book.Worksheets.Count + 1)}
-        sheet_name, cells = next((name, cells) for name, cells in BUTTON_PLACES if name in names)
-        target_sheet = book.Worksheets(sheet_name)
-        protected = target_sheet.ProtectContents
-        if protected:
-            target_sheet.Unprotect()
-        for (sub, _, caption), cell in zip(BUTTONS, cells):
-            anchor = target_sheet.Range(cell)
-            button = target_sheet.Buttons().Add(anchor.Left, anchor.Top, 150, 36)
-            button.OnAction = sub
-            button.Caption = caption
-        if protected:  # as xladdin.workbook.style.protect: no password, column/row formatting allowed
-            target_sheet.Protect(DrawingObjects=False, Contents=True, Scenarios=False,
-                                 AllowFormattingColumns=True, AllowFormattingRows=True)
+        main_sheet, cells = next((name, cells) for name, cells in BUTTON_PLACES if name in names)
+        placed = [(main_sheet, sub, caption, cell) for (sub, _, caption), cell in zip(BUTTONS, cells)]
+        placed += [(data_sheet, sub, caption, SHEET_BUTTON_CELLS[data_sheet])
+                   for sub, _, caption, data_sheet in IMPORT_BUTTONS if data_sheet in names]
+        for sheet_name, sub, caption, cell in placed:
+            _add_button(book.Worksheets(sheet_name), sub, caption, cell)
         for name, (text, args) in descriptions.items():
             excel.MacroOptions(Macro=f"'{book.Name}'!{name}", Description=text[:255], Category="绩效评价",
                                ArgumentDescriptions=[a[:255] for a in args])
@@ -319,3 +312,17 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _add_button(sheet, sub: str, caption: str, cell: str) -> None:  # sheet: an Excel Worksheet (COM)
+    """A form button running ``sub``, at ``cell``; the sheet's protection is lifted for it and restored."""
+    protected = sheet.ProtectContents
+    if protected:
+        sheet.Unprotect()
+    anchor = sheet.Range(cell)
+    button = sheet.Buttons().Add(anchor.Left, anchor.Top, 150, 36)
+    button.OnAction = sub
+    button.Caption = caption
+    if protected:  # as xladdin.workbook.style.protect: no password, column/row formatting allowed
+        sheet.Protect(DrawingObjects=False, Contents=True, Scenarios=False,
+                      AllowFormattingColumns=True, AllowFormattingRows=True)

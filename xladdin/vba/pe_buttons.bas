@@ -6,3 +6,9 @@ End Sub
 Sub PE_ExportStaticCopy()
     RunPython "import xladdin.macros; xladdin.macros.export_static_copy()"
 End Sub
+Sub PE_ImportSurvey()
+    RunPython "import xladdin.macros; xladdin.macros.import_survey_export()"
+End Sub
+Sub PE_ImportAccounts()
+    RunPython "import xladdin.macros; xladdin.macros.import_accounts_export()"
+End Sub

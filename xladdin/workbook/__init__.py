@@ -39,13 +39,14 @@ ALL_SHEET_NAMES = tuple(dict.fromkeys(sheet.NAME for sheet in (*SHEETS, *SELF_SH
 
 # Where the installer puts the buttons: the first of these sheets the workbook has, at these cells.
 BUTTON_PLACES = ((summary.NAME, summary.BUTTON_CELLS), (self_sheet.NAME, self_sheet.BUTTON_CELLS))
+SHEET_BUTTON_CELLS = {survey.NAME: survey.BUTTON_CELL, accounts.NAME: accounts.BUTTON_CELL}  # xladdin.IMPORT_BUTTONS
 
 
 def sheets_for(rs: Ruleset) -> tuple[SheetModule, ...]:
     """The sheets of a workbook for ``rs``: the third-party evaluation's, or the self-evaluation form's."""
     return SELF_SHEETS if rs.form == "self" else SHEETS
 
-__all__ = ["ALL_SHEET_NAMES", "BUTTON_PLACES", "SELF_SHEETS", "SHEETS", "SHEET_NAMES", "sheets_for", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
+__all__ = ["ALL_SHEET_NAMES", "BUTTON_PLACES", "SHEET_BUTTON_CELLS", "SELF_SHEETS", "SHEETS", "SHEET_NAMES", "sheets_for", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
            "expected_cells", "workbook_bytes", "open_workbook", "read_evaluation", "saved_results", "workbook_findings"]
 
 

@@ -40,12 +40,20 @@ LAST_COLUMN = "O"
 UNIT_CELL, UNIT_FORMULA = "A2", f'="编制单位："&{info.NAME}!{info.cell("unit_name")}'
 CHECK_CODE_COLUMN, CHECK_TEXT_COLUMN = "Q", "R"
 CHECK_COLUMNS = {"initial": "S", "budget": "T", "final": "U"}
+BUTTON_CELL = "W1"  # right of the checks: the installer's 导入决算数据… button (xladdin.IMPORT_BUTTONS)
 
 
 def cell(number: int, column: str) -> str:
     """Cell of 行次 ``number``, column initial/budget/final (e.g. 第61行决算数 → ``O9``)."""
     section, line = line_of(number)
     return f"{SECTIONS[section][2][COLUMNS.index(column)]}{FIRST_ROW + line - 1}"
+
+
+def input_values(accounts: Accounts) -> dict[str, object]:
+    """Every amount cell (— columns excluded) with its amount in ``accounts`` (None: blank); what the import
+    button writes into an open workbook."""
+    return {cell(number, column): accounts.get(number, column)
+            for number, row in ROWS.items() for column in COLUMNS if column not in row.na}
 
 
 def check_row(identity: Identity) -> int:

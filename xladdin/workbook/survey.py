@@ -35,6 +35,7 @@ SUMMARY_ROWS = {"total": TOTAL_ROW, "max": TOTAL_ROW + 1, "valid": TOTAL_ROW + 2
 SUMMARY_LABELS = {"total": "问卷总分", "max": "问卷满分（各题最高分值之和）", "valid": "有效问卷份数",
                   "average": "问卷综合得分（问卷总分÷有效问卷份数）", "rate": "满意率（问卷综合得分÷问卷满分）"}
 VALUE_COLUMN = "G"
+BUTTON_CELL = "K2"  # right of the sheet: the installer's 导入问卷星数据… button (xladdin.IMPORT_BUTTONS)
 _ALL_POINTS = f"$E${FIRST_ROW}:$E${LAST_ROW}"
 _ALL_COUNTS = f"$F${FIRST_ROW}:$F${LAST_ROW}"
 
@@ -85,29 +86,45 @@ def question_formulas(number: int) -> dict[str, str]:
     }
 
 
+def input_values(survey: Survey | None) -> dict[str, object]:
+    """Every input cell of the sheet with what it holds for ``survey`` (None: blank) — what the builder
+    writes and what the import button writes into an open workbook."""
+    values: dict[str, object] = {TITLE: survey.title if survey and survey.title else None}
+    values.update({ref: getattr(survey, attr) if survey else None for attr, ref, _ in _COUNTS})
+    questions = survey.questions if survey else []
+    if len(questions) > QUESTIONS or any(len(q.options) > OPTIONS for q in questions):
+        raise ValueError(f"问卷超过{QUESTIONS}题或某题超过{OPTIONS}个选项，工作簿放不下")
+    for number in range(1, QUESTIONS + 1):
+        question = questions[number - 1] if number <= len(questions) else None
+        rows = question_rows(number)
+        values[f"B{rows[0]}"] = question.text if question else None
+        options = question.options if question else []
+        for i, row in enumerate(rows):
+            option = options[i] if i < len(options) else None
+            values.update({f"C{row}": option.label if option else None, f"D{row}": option.text if option else None,
+                           f"E{row}": option.points if option else None, f"F{row}": option.count if option else None})
+    return values
+
+
 # ── build ─────────────────────────────────────────────────
 def build(ws: Worksheet, job: BuildJob) -> None:
-    survey = job.evaluation.survey if job.evaluation else None
+    values = input_values(job.evaluation.survey if job.evaluation else None)
     S.title(ws, "A1", "满意度调查问卷", "I1")
     S.label_cell(ws, "A2", "问卷标题", bold=True)
-    S.input_cell(ws, TITLE, survey.title if survey else None)
+    S.input_cell(ws, TITLE, values[TITLE])
     ws.merge_cells(f"{TITLE}:I2")
     count = S.whole_at_least(ws, 0, "填写份数（整数）")
     for label_ref, (attr, ref, label) in zip(("A3", "C3", "E3"), _COUNTS):
         S.label_cell(ws, label_ref, f"{label}（份）", bold=True)
-        S.input_cell(ws, ref, getattr(survey, attr) if survey else None, S.COUNT, wrap=True)
+        S.input_cell(ws, ref, values[ref], S.COUNT, wrap=True)
         count.add(ref)
     S.label_cell(ws, "G3", "份数核对", bold=True)
     S.header_row(ws, HEADER_ROW, [("A", "题号"), ("B", "问题内容"), ("C", "选项"), ("D", "选项内容"),
                                   ("E", "标准分值"), ("F", "人数"), ("G", "本题得分"), ("H", "本题满分"), ("I", "人数核对")])
-    questions = survey.questions if survey else []
-    if len(questions) > QUESTIONS or any(len(q.options) > OPTIONS for q in questions):
-        raise ValueError(f"问卷超过{QUESTIONS}题或某题超过{OPTIONS}个选项，工作簿放不下")
     points = S.decimal_at_least(ws, 0, "该选项的标准分值，如 10、5、0")
     people = S.whole_at_least(ws, 0, "选择该选项的人数")
     for number in range(1, QUESTIONS + 1):
-        question = questions[number - 1] if number <= len(questions) else None
-        _build_question(ws, number, question, points, people)
+        _build_question(ws, number, values, points, people)
     formulas = summary_formulas()
     for key, row in SUMMARY_ROWS.items():
         S.label_cell(ws, f"A{row}", SUMMARY_LABELS[key], bold=True)
@@ -126,22 +143,20 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     S.print_setup(ws, landscape=False, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
-def _build_question(ws: Worksheet, number: int, question: SurveyQuestion | None,
+def _build_question(ws: Worksheet, number: int, values: dict[str, object],
                     points: DataValidation, people: DataValidation) -> None:
     rows = question_rows(number)
     first, last = rows[0], rows[-1]
     S.label_cell(ws, f"A{first}", number)
-    S.input_cell(ws, f"B{first}", question.text if question else None, wrap=True)
+    S.input_cell(ws, f"B{first}", values[f"B{first}"], wrap=True)
     for col in ("A", "B"):
         ws.merge_cells(f"{col}{first}:{col}{last}")
     ws[f"A{first}"].alignment = S.CENTER
-    options = question.options if question else []
-    for i, row in enumerate(rows):
-        option = options[i] if i < len(options) else None
-        S.input_cell(ws, f"C{row}", option.label if option else None)
-        S.input_cell(ws, f"D{row}", option.text if option else None, wrap=True)
-        S.input_cell(ws, f"E{row}", option.points if option else None)
-        S.input_cell(ws, f"F{row}", option.count if option else None, S.COUNT)
+    for row in rows:
+        S.input_cell(ws, f"C{row}", values[f"C{row}"])
+        S.input_cell(ws, f"D{row}", values[f"D{row}"], wrap=True)
+        S.input_cell(ws, f"E{row}", values[f"E{row}"])
+        S.input_cell(ws, f"F{row}", values[f"F{row}"], S.COUNT)
         points.add(f"E{row}")
         people.add(f"F{row}")
     for ref, formula in question_formulas(number).items():
