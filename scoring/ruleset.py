@@ -186,6 +186,7 @@ def _structure_problems(rs: Ruleset) -> list[str]:
             )
     for ind in rs.indicators:
         problems.extend(f"指标{ind.code}：{p}" for p in _rule_problems(ind))
+        problems.extend(f"指标{ind.code}：{p}" for p in _source_problems(ind, rs.form))
     try:
         check_bands(rs.grades)
     except ValueError as exc:
@@ -204,6 +205,16 @@ def _rule_problems(ind: Indicator) -> list[str]:
             except ValueError as exc:
                 problems.append(str(exc))
     return problems
+
+
+def _source_problems(ind: Indicator, form: str) -> list[str]:
+    """A self-evaluation form's fixed indicators read its fund block; a report's read the other data."""
+    sources = [ref.source for ref in ind.rule.inputs() if ref.source]
+    if form == "self" and (len(sources) < len(ind.rule.inputs()) or any(not s.startswith("fund.") for s in sources)):
+        return ["自评表的固定指标只能由资金情况计算：每个输入都应引用 fund.<total|fiscal|other>.<initial|budget|final>"]
+    if form == "report" and any(s.startswith("fund.") for s in sources):
+        return ["资金情况（fund.…）只用于自评表（form = \"self\"）"]
+    return []
 
 
 def parse_ruleset(data: dict, source: str = "<数据>") -> Ruleset:

@@ -1,6 +1,6 @@
 """Data references that bind a rule input to evaluation data.
 
-``accounts.<行次>.<initial|budget|final>`` · ``info.<field>`` · ``survey.<rate|average|total>`` ·
+``accounts.<行次>.<initial|budget|final>`` · ``info.<field>`` · ``survey.<rate|average|total|top1|top2>`` ·
 ``fund.<total|fiscal|other>.<initial|budget|final>`` (the self-evaluation form's fund block, in its unit)
 """
 from __future__ import annotations
@@ -15,7 +15,9 @@ INFO_NUMBERS = tuple(
     name for name, field in BasicInfo.model_fields.items()
     if field.annotation in (int | None, Decimal | None)
 )
-SURVEY_FIELDS = {"rate": "问卷满意率", "average": "问卷得分", "total": "问卷总分"}
+SURVEY_FIELDS = {"rate": "问卷满意率", "average": "问卷得分", "total": "问卷总分",
+                 "top1": "选最高档人数占比", "top2": "选最高两档人数占比"}
+_TOP = {"top1": 1, "top2": 2}
 
 
 def describe(ref: str) -> str:
@@ -35,7 +37,7 @@ def describe(ref: str) -> str:
     if parts[0] == "fund" and len(parts) == 3 and parts[1] in FUND_LINES and parts[2] in FUND_COLUMNS:
         return f"{FUND_LINES[parts[1]].removeprefix('其中：')}{FUND_COLUMNS[parts[2]]}"
     raise ValueError(f"未知的数据引用「{ref}」（可用 accounts.<行次>.<initial|budget|final>、info.<字段>、"
-                     "survey.<rate|average|total>、fund.<total|fiscal|other>.<initial|budget|final>）")
+                     "survey.<rate|average|total|top1|top2>、fund.<total|fiscal|other>.<initial|budget|final>）")
 
 
 def resolve(evaluation: Evaluation, ref: str) -> Decimal | int | None:
@@ -56,4 +58,6 @@ def resolve(evaluation: Evaluation, ref: str) -> Decimal | int | None:
     survey = evaluation.survey
     if survey is None:
         return None
+    if name in _TOP:
+        return survey.top_share(_TOP[name])
     return survey.total if name == "total" else getattr(survey, name)

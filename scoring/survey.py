@@ -74,6 +74,20 @@ class Survey(Record):
             return None
         return average / self.max_score
 
+    def top_share(self, options: int) -> Decimal | None:
+        """满意率 by the other common method, as a ratio: the share of all answers given to options scored at
+        least each question's ``options``-th highest score (1: 非常满意 only; 2: 非常满意 or 满意) — what
+        Excel's SUMIF(…,">="&LARGE(…,n),…) gives."""
+        answers = sum(q.answers for q in self.questions)
+        if answers == 0:
+            return None
+        top = 0
+        for question in self.questions:
+            scores = sorted((o.points for o in question.options), reverse=True)
+            least = scores[min(options, len(scores)) - 1]
+            top += sum(o.count for o in question.options if o.points >= least)
+        return Decimal(top) / Decimal(answers)
+
     def findings(self) -> list[Finding]:
         found = []
         if self.returned > self.issued:

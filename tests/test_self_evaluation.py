@@ -268,3 +268,21 @@ def test_the_exported_form_of_the_sample_shows_its_documented_figures(tmp_path):
     assert sheet[f"C{lay.results_row}"].value == 92.37
     assert [sheet[f"{c['score']}{lay.first_row + i}"].value for i in range(15)] == [
         float(Decimal(SAMPLE_SCORES[code])) for code in names if code != "D11"]
+
+
+@pytest.mark.parametrize("form, source, message", [
+    ("self", "accounts.61.final", "自评表的固定指标只能由资金情况计算"),
+    ("report", "fund.total.final", "资金情况（fund.…）只用于自评表"),
+])
+def test_data_bindings_fit_the_form(form, source, message):
+    from scoring import RulesetError
+    from scoring.ruleset import parse_ruleset
+
+    rate = {"label": "执行率", "formula": "ratio", "inputs": [{"label": "决算数", "source": source},
+                                                            {"label": "预算数", "source": source.replace("final", "budget")}]}
+    data = {"id": "x", "name": "x", "form": form, "total_weight": 5, "level1": [{"code": "A", "name": "a", "weight": 5}],
+            "level2": [{"code": "A1", "name": "b", "weight": 5, "parent": "A"}],
+            "indicators": [{"code": "A11", "parent": "A1", "name": "c", "weight": 5,
+                            "rule": {"type": "proportional", "rate": rate}}]}
+    with pytest.raises(RulesetError, match=message):
+        parse_ruleset(data)

@@ -154,6 +154,8 @@ def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Findin
     for item in expected_cells(assessment):
         sheet_name, ref = item.place.split("!")
         cell = book.sheets[sheet_name].cell(ref)
+        if item.optional and cell.formula is None and cell.value is None:
+            continue
         if item.formula is not None:
             findings += _formula_finding(item, cell.formula if cell.formula is not None else cell.value,
                                          cell.formula is not None)

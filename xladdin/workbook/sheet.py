@@ -36,6 +36,7 @@ class Expected:
     formula: str | None  # None: only the value is compared
     value: float | str | None  # what the cell shows (cached in written workbooks); None: not known
     bound: bool = False  # an input that shows its data by formula; a typed value there is used, with a warning
+    optional: bool = False  # added to the layout later: a workbook written before has nothing there, and is fine
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """问卷: the satisfaction questionnaire tally — points × counts per option, total, average, rate."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,9 +33,12 @@ OPTIONS = 4
 LAST_ROW = FIRST_ROW + QUESTIONS * OPTIONS - 1
 # option columns: 选项 C, 选项内容 D, 标准分值 E, 人数 F; per question: 题号 A, 问题内容 B, 本题得分 G, 本题满分 H, 人数核对 I
 TOTAL_ROW = LAST_ROW + 2
-SUMMARY_ROWS = {"total": TOTAL_ROW, "max": TOTAL_ROW + 1, "valid": TOTAL_ROW + 2, "average": TOTAL_ROW + 3, "rate": TOTAL_ROW + 4}
+SUMMARY_ROWS = {"total": TOTAL_ROW, "max": TOTAL_ROW + 1, "valid": TOTAL_ROW + 2, "average": TOTAL_ROW + 3, "rate": TOTAL_ROW + 4,
+                "top1": TOTAL_ROW + 5, "top2": TOTAL_ROW + 6}
+ADDED_ROWS = ("top1", "top2")  # later than layout 1's first workbooks: a file without them is not flagged
 SUMMARY_LABELS = {"total": "问卷总分", "max": "问卷满分（各题最高分值之和）", "valid": "有效问卷份数",
-                  "average": "问卷综合得分（问卷总分÷有效问卷份数）", "rate": "满意率（问卷综合得分÷问卷满分）"}
+                  "average": "问卷综合得分（问卷总分÷有效问卷份数）", "rate": "满意率（问卷综合得分÷问卷满分）",
+                  "top1": "选最高档人数占比（各题选最高分选项的人数÷作答人数）", "top2": "选最高两档人数占比"}
 VALUE_COLUMN = "G"
 BUTTON_CELL = "K2"  # right of the sheet: the installer's 导入问卷星数据… button (xladdin.IMPORT_BUTTONS)
 _ALL_POINTS = f"$E${FIRST_ROW}:$E${LAST_ROW}"
@@ -64,12 +69,26 @@ def summary_formulas() -> dict[str, str]:
         cell("valid"): f'=IF({VALID}="","",{VALID})',
         average: f"=PE_SURVEY_AVG({_ALL_POINTS},{_ALL_COUNTS},{VALID})",
         cell("rate"): f'=IF(AND(ISNUMBER({average}),{top}>0),{average}/{top},"")',
+        **{cell(key): _top_formula(n) for key, n in (("top1", 1), ("top2", 2))},
         COUNT_CHECK: (
             f'=IF(COUNT({ISSUED},{RETURNED},{VALID})=0,"",'
             f'IF({RETURNED}>{ISSUED},"收回问卷多于发放问卷",'
             f'IF({VALID}>{RETURNED},"有效问卷多于收回问卷","✓")))'
         ),
     }
+
+
+def _top_formula(options: int) -> str:
+    """Σ over questions of the answers given to options scored ≥ the question's n-th highest score, ÷ all answers
+    (``Survey.top_share``); an empty question adds 0."""
+    parts = []
+    for number in range(1, QUESTIONS + 1):
+        rows = question_rows(number)
+        points, counts = f"E{rows[0]}:E{rows[-1]}", f"F{rows[0]}:F{rows[-1]}"
+        least = f"IFERROR(LARGE({points},{options}),MIN({points}))" if options > 1 else f"MAX({points})"
+        parts.append(f'SUMIF({points},">="&{least},{counts})')
+    answers = f"SUM({_ALL_COUNTS})"
+    return f'=IF({answers}=0,"",ROUND(({"+".join(parts)})/{answers},4))'
 
 
 def question_formulas(number: int) -> dict[str, str]:
@@ -131,7 +150,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         ws.merge_cells(f"A{row}:F{row}")
         ws[f"A{row}"].alignment = Alignment(horizontal="right")
         ref = cell(key)
-        S.computed_cell(ws, ref, formulas[ref], S.PERCENT if key == "rate" else None)
+        S.computed_cell(ws, ref, formulas[ref], S.PERCENT if key in ("rate", *ADDED_ROWS) else None)
     S.computed_cell(ws, COUNT_CHECK, formulas[COUNT_CHECK], wrap=True)
     ws.merge_cells(f"{COUNT_CHECK}:I3")
     checks = f"I{FIRST_ROW}:I{LAST_ROW} {COUNT_CHECK}"
@@ -225,7 +244,8 @@ def expected(assessment: Assessment) -> list[Expected]:
                   for ref, formula in question_formulas(number).items()]
     values = _summary_values(survey)
     names = {cell("total"): "问卷总分", cell("average"): "问卷综合得分"}
-    found += [Expected(f"{NAME}!{ref}", names.get(ref, f"问卷{ref}"), formula, values[ref])
+    added = {cell(key) for key in ADDED_ROWS}
+    found += [Expected(f"{NAME}!{ref}", names.get(ref, f"问卷{ref}"), formula, values[ref], optional=ref in added)
               for ref, formula in summary_formulas().items()]
     return found
 
@@ -255,5 +275,11 @@ def _summary_values(survey: Survey | None) -> dict[str, float | str]:
         cell("valid"): survey.valid if survey else "",
         cell("average"): mean,
         cell("rate"): mean / top if isinstance(mean, float) and top > 0 else "",
+        **{cell(key): _share(survey, n) for key, n in (("top1", 1), ("top2", 2))},
         COUNT_CHECK: counts,
     }
+
+
+def _share(survey: Survey | None, options: int) -> float | str:
+    share = survey.top_share(options) if survey else None
+    return "" if share is None else float(share.quantize(Decimal("0.0001"), ROUND_HALF_UP))
