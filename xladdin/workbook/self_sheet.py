@@ -61,7 +61,8 @@ def columns(rs: Ruleset) -> list[Column]:
         else [Column("target", "年度指标值", 16)]
     entered = "得分系数" if rs.rows.default_method == "系数" else "评定得分（定性）/得分系数"
     found = [Column("level1", "一级指标", 10), Column("level2", "二级指标", 14), Column("name", "三级指标", 24),
-             *target, Column("actual", "实际完成值", 16), Column("weight", "分值", 8), Column("method", "计分方式", 9),
+             *target, Column("actual", "实际完成值", 16),
+             Column("weight", "指标权重" if rs.rows.default_method == "系数" else "分值", 8), Column("method", "计分方式", 9),
              Column("entered", entered, 11), Column("score", "得分", 9), Column("reported", "自评得分", 9)]
     if rs.rows.core_column:
         found.append(Column("core", "是否核心指标", 8))
