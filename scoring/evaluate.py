@@ -114,7 +114,8 @@ def check_evaluation(
             findings.append(Finding(severity="error", code="IND-DUPLICATE", where=f"指标{entry.code}", message=f"指标{entry.code}重复填写"))
         seen.add(entry.code)
     for result in card.indicators:
-        findings.extend(_indicator_findings(result, _input_cell(rs, result, where)))
+        override = where.get(f"indicators.{result.code}.override", f"指标{result.code}{result.name}")
+        findings.extend(_indicator_findings(result, _input_cell(rs, result, where), override))
         first_input = where.get(f"indicators.{result.code}.input1", f"指标{result.code}{result.name}")
         findings.extend(Finding(severity="warning", code="IND-RANGE", where=first_input, message=f"{result.code}：{doubt}")
                         for doubt in result.warnings)
@@ -135,7 +136,8 @@ def _input_cell(rs: Ruleset, result: IndicatorScore, provenance: Mapping[str, st
     return provenance.get(f"indicators.{result.code}.input{min(named)[1]}", fallback)
 
 
-def _indicator_findings(result: IndicatorScore, where: str) -> list[Finding]:
+def _indicator_findings(result: IndicatorScore, where: str, override_where: str) -> list[Finding]:
+    """An input that cannot be read or is missing (at ``where``), or a manual score (at ``override_where``)."""
     if result.error:
         return [Finding(severity="error", code="IND-INPUT", where=where, message=f"{result.code}：{result.error}")]
     if result.score is None:
@@ -145,14 +147,14 @@ def _indicator_findings(result: IndicatorScore, where: str) -> list[Finding]:
     if result.computed is None:
         return [
             Finding(
-                severity="warning", code="IND-OVERRIDE", where=where, actual=result.override,
+                severity="warning", code="IND-OVERRIDE", where=override_where, actual=result.override,
                 message=f"{result.code}采用人工得分{fmt2(result.override)}分，规则无法计算（{result.rule_explanation}）；理由：{result.reason}",
             )
         ]
     if result.override != result.computed:
         return [
             Finding(
-                severity="warning", code="IND-OVERRIDE", where=where,
+                severity="warning", code="IND-OVERRIDE", where=override_where,
                 expected=result.computed, actual=result.override, difference=result.override - result.computed,
                 message=f"{result.code}采用人工得分{fmt2(result.override)}分，按规则计算为{fmt2(result.computed)}分；理由：{result.reason}",
             )
