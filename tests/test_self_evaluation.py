@@ -286,3 +286,20 @@ def test_data_bindings_fit_the_form(form, source, message):
                             "rule": {"type": "proportional", "rate": rate}}]}
     with pytest.raises(RulesetError, match=message):
         parse_ruleset(data)
+
+
+def test_a_row_inserted_without_its_formulas_is_scored_and_pointed_at(tmp_path):
+    rows = [TargetRow(group="A1", name=f"活动{n}", target="≥1场", actual="1场", weight="1") for n in range(41)]
+    path = tmp_path / "插入.xlsx"
+    path.write_bytes(workbook_bytes(SELF, _form(rows=rows)))
+    wb = load_workbook(path)
+    ws = wb[self_sheet.NAME]
+    lay, c = self_sheet.layout(SELF, 41), self_sheet.col(SELF)
+    inserted = lay.last_row  # as if inserted by hand: inputs typed, formulas not copied
+    for key in ("level1", "score", "explain"):
+        ws[f"{c[key]}{inserted}"] = None
+    wb.save(path)
+    assessment = assess_workbook(path)
+    assert {r.name: r.score for r in assessment.scorecard.indicators}["活动40"] == Decimal(1)
+    flagged = {f.where for f in assessment.findings if f.code == "WB-FORMULA"}
+    assert flagged == {f"自评表!{c[key]}{inserted}" for key in ("level1", "score", "explain")}
