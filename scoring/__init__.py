@@ -19,6 +19,7 @@ from .accounts import (
 from .accounts_import import AccountsImport, import_accounts
 from .assessment import Assessment, assess
 from .cells import is_network_path
+from .compare import Change, Comparison, IndicatorValue, Snapshot, compare, describe_change, snapshot
 from .errors import UserError
 from .evaluate import (
     Scorecard,
@@ -89,6 +90,7 @@ __all__ = [
     "ProgressPoint",
     "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "Target", "Unscored",
     "UserError",
+    "Change", "Comparison", "IndicatorValue", "Snapshot", "compare", "describe_change", "snapshot",
     "AccountsImport", "ExportError", "SurveyExport", "SurveyImport", "import_accounts", "import_survey", "read_survey_export",
     "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
     "fmt_points", "indicator_system_name", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",

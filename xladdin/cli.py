@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from scoring import (
-    INCOMPLETE,
     SEVERITY_NAMES,
     Assessment,
     Evaluation,
@@ -195,8 +194,8 @@ def _write_sample(name: str, out: Path, pdf: bool) -> None:
         if extra:
             print(f"已写入{what}：{extra}")
     for finding in result.findings:
-        if finding.code.startswith("RPT-") and finding.code not in ("RPT-REASON", "RPT-EMPTY"):
-            print(f"{SEVERITY_NAMES[finding.severity]}：{finding.message}")  # what the environment left out (charts, fonts…)
+        if finding.code.startswith(("RPT-CHART", "RPT-PDF")):  # what this machine left out of the report
+            print(f"{SEVERITY_NAMES[finding.severity]}：{finding.message}")
     card = assessment.scorecard
     grade = card.grade or "未完成"
     print(f"示例（{evaluation.info.unit_name}{evaluation.info.year}年度，{ruleset.name}）总得分{fmt2(card.total)}分，等级{grade}")
@@ -241,57 +240,11 @@ def _batch_inputs(paths: list[str]) -> list[Path]:
     return found
 
 
-def _batch_row(path: Path, forced: Ruleset | None) -> dict[str, object]:
-    row: dict[str, object] = dict.fromkeys(BATCH_COLUMNS, "")
-    row["文件"] = str(path)
-    try:
-        assessment = load_assessment(path, forced)
-    except UserError as exc:
-        row["说明"] = f"{UNREADABLE}{str(exc).splitlines()[0]}"
-        return row
-    except Exception as exc:  # noqa: BLE001 - one file's crash must not end the batch; it is reported as such
-        row["说明"] = f"{UNREADABLE}程序内部错误（{type(exc).__name__}），请将此文件告知维护人员"
-        return row
-    info, card, errors = assessment.evaluation.info, assessment.scorecard, assessment.errors
-    row.update({
-        "单位名称": info.unit_name, "年度": info.year or "", "规则集": assessment.ruleset.id,
-        "总得分": fmt2(card.total), "等级": card.grade or INCOMPLETE, "错误": len(errors),
-        "警告": sum(f.severity == "warning" for f in assessment.findings),
-        "未计分指标": "、".join(u.code for u in card.incomplete),
-        "说明": errors[0].message if errors else "",
-    })
-    return row
-
-
 def cmd_batch(args: argparse.Namespace) -> int:
-    """Score and check many evaluations; one summary row each; a bad file never stops the batch."""
-    forced = load_ruleset(args.ruleset) if args.ruleset else None
-    rows = [_batch_row(path, forced) for path in _batch_inputs(args.paths)]
-    if not rows:
-        raise CliError("没有找到评价文件（.json/.xlsx/.xlsm）")
-    if args.out:
-        import csv
-        import io
+    """Score and check many evaluations in parallel; one row each, a roll-up workbook or CSV (see batch_cli)."""
+    from .batch_cli import run_batch
 
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=BATCH_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows({key: _csv_text(value) for key, value in row.items()} for row in rows)
-        target = write_new(Path(args.out), lambda p: p.write_text(buffer.getvalue(), encoding="utf-8-sig"))
-    if args.json:
-        print(_json({"rows": rows}))
-    else:
-        for row in rows:
-            status = row["说明"] or "通过"
-            print(f"{row['总得分'] or '—':>6}  {row['等级'] or '—'}  {row['单位名称'] or row['文件']}  {status}")
-        unreadable = sum(1 for r in rows if str(r["说明"]).startswith(UNREADABLE))
-        failed = sum(1 for r in rows if r["错误"])
-        print(f"共{len(rows)}个文件：{failed}个有错误，{unreadable}个无法读取。")
-        if args.out:
-            print(f"汇总表：{target}")
-    if any(str(r["说明"]).startswith(UNREADABLE) for r in rows):
-        return EXIT_USAGE
-    return EXIT_FINDINGS if any(r["错误"] for r in rows) else 0
+    return run_batch(args)
 
 
 def _csv_text(value: object) -> object:
@@ -375,12 +328,22 @@ def build_parser() -> argparse.ArgumentParser:
     for role, text in FONT_ROLES.items():
         p.add_argument(f"--font-{role.replace('_', '-')}", dest=f"font_{role}", metavar="字体", help=text)
     p.set_defaults(func=cmd_report)
-    p = sub.add_parser("batch", help="成批计分和检查（文件或文件夹），输出汇总表")
+    p = sub.add_parser("batch", help="成批计分和检查（文件或文件夹，多进程并行），输出汇总工作簿或 CSV")
     p.add_argument("paths", nargs="+", metavar="PATH", help="评价文件或包含评价文件的文件夹")
-    p.add_argument("--out", metavar="SUMMARY.csv", help="写出汇总表 CSV（Excel 可直接打开；不覆盖已有文件）")
+    p.add_argument("--out", metavar="汇总.xlsx",
+                   help="写出汇总工作簿 .xlsx（排名、指标得分、图表、无法读取的文件等）或汇总表 .csv（不覆盖已有文件）")
+    p.add_argument("--expected", metavar="名单.xlsx|名单.txt", help="应报送的单位名单（一列单位名称）：列出没有文件的单位和重复的单位")
+    p.add_argument("--last", action="append", metavar="DIR", help="上年的评价文件或文件夹（可写多次）：按统一社会信用代码（没有时按单位名称）与本年对比")
     p.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
     p.add_argument("--ruleset", help="改用指定规则集（编号或 .toml 文件）")
     p.set_defaults(func=cmd_batch)
+    from .compare_cli import cmd_compare  # here, not at the top: compare_cli uses this module's helpers
+
+    p = sub.add_parser("compare", help="与上年对比：各指标、关键数据的两年数值和变化，标出大幅变化和计分规则改变的指标")
+    p.add_argument("last", metavar="LAST", help="上年的评价工作簿或评价数据 .json")
+    p.add_argument("this", metavar="THIS", help="本年的评价工作簿或评价数据 .json")
+    p.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
+    p.set_defaults(func=cmd_compare)
     p = sub.add_parser("ruleset", help="校验规则集（编号或 .toml 文件）")
     p.add_argument("name", metavar="NAME|FILE")
     p.set_defaults(func=cmd_ruleset)
