@@ -60,9 +60,9 @@ def row_rule(method: str, target: object, settings: RowSettings) -> Rule:
     parsed = parse_target(target)
     if parsed is not None and parsed.kind == "deadline":
         return DeadlineRule(type="deadline", late_deduction=settings.late_deduction)
-    if parsed is not None and parsed.kind == "text":
+    if parsed is not None and parsed.kind == "text" and not parsed.strict:
         return QualitativeRule(type="qualitative")
-    return TargetRule(type="target")
+    return TargetRule(type="target")  # a strict >95% target gets its message there: write ≥95%
 
 
 def row_weight(value: object) -> Decimal | None:

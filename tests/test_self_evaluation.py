@@ -303,3 +303,11 @@ def test_a_row_inserted_without_its_formulas_is_scored_and_pointed_at(tmp_path):
     assert {r.name: r.score for r in assessment.scorecard.indicators}["活动40"] == Decimal(1)
     flagged = {f.where for f in assessment.findings if f.code == "WB-FORMULA"}
     assert flagged == {f"自评表!{c[key]}{inserted}" for key in ("level1", "score", "explain")}
+
+
+def test_a_strict_target_is_sent_to_the_rule_that_explains_how_to_write_it():
+    from scoring import cells
+
+    message = cells.row_score("self-2020", "数量指标", "合格率", ">95%", "96%", 5, "", "", "")
+    assert message == "年度指标值“>95%”用了大于或小于，不能按比例计分；请写作如「≥95%」，或改按定性评价或时效计分"
+    assert cells.row_score("self-2020", "数量指标", "合格率", "≥95%", "96%", 5, "", "", "") == 5.0
