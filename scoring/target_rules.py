@@ -7,6 +7,7 @@ describes how targets and actual values are read. Scores are rounded half up to 
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import ClassVar, Literal
@@ -146,6 +147,10 @@ _BAND_SYNONYMS = {
 _AFTER_BAND = "：:，,；;。（( "
 
 
+_NUMBER_START = re.compile(r"[+-]?[0-9]")
+_FULL_WIDTH_DIGITS = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
+
+
 class QualitativeRule(RuleBase):
     """定性: the evaluator picks a band and scores within it."""
 
@@ -200,6 +205,10 @@ class QualitativeRule(RuleBase):
         for word in sorted(known, key=len, reverse=True):
             if text == word or (text.startswith(word) and text[len(word)] in _AFTER_BAND):
                 return names.index(known[word])
+        if _NUMBER_START.match(text.translate(_FULL_WIDTH_DIGITS)):  # a figure: the target was meant as a number
+            raise EvidenceError(
+                f"{ACTUAL_LABEL}“{text[:30]}”是数值，但{TARGET_LABEL}不是可比较的数值（如「≥50个」「≤90万元」）："
+                f"请改写{TARGET_LABEL}，或把{ACTUAL_LABEL}写作评定结果（{'、'.join(names)}之一）")
         raise EvidenceError(
             f"{ACTUAL_LABEL}“{text[:30]}”应以评定结果开头：{'、'.join(names)}之一，如「{names[0]}：……」")
 

@@ -311,3 +311,12 @@ def test_a_strict_target_is_sent_to_the_rule_that_explains_how_to_write_it():
     message = cells.row_score("self-2020", "数量指标", "合格率", ">95%", "96%", 5, "", "", "")
     assert message == "年度指标值“>95%”用了大于或小于，不能按比例计分；请写作如「≥95%」，或改按定性评价或时效计分"
     assert cells.row_score("self-2020", "数量指标", "合格率", "≥95%", "96%", 5, "", "", "") == 5.0
+
+
+def test_a_figure_against_a_text_target_says_the_target_is_not_a_number():
+    from scoring import cells
+
+    message = cells.row_score("self-2020", "数量指标", "培训", "50个左右", "48个", 5, "", "", "")
+    assert message.startswith("实际完成值“48个”是数值，但年度指标值不是可比较的数值（如「≥50个」「≤90万元」）")
+    assert cells.row_score("self-2020", "数量指标", "培训", "有所提升", "明显提升", 5, "", "", "").startswith(
+        "实际完成值“明显提升”应以评定结果开头")
