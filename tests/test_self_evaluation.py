@@ -1,6 +1,8 @@
 """Self-evaluation forms (自评表): the sample's documented figures, the department's own rows typed in Excel with no
 TOML, problems named by cell, and the review of a submitted form (reported scores against the rules)."""
 import json
+import os
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -320,3 +322,30 @@ def test_a_figure_against_a_text_target_says_the_target_is_not_a_number():
     assert message.startswith("实际完成值“48个”是数值，但年度指标值不是可比较的数值（如「≥50个」「≤90万元」）")
     assert cells.row_score("self-2020", "数量指标", "培训", "有所提升", "明显提升", 5, "", "", "").startswith(
         "实际完成值“明显提升”应以评定结果开头")
+
+
+def _calc_missing() -> str | None:
+    import shutil
+
+    from xladdin.pdf_convert import find_converter
+
+    if find_converter() is None:
+        return "LibreOffice is not installed"
+    return None if shutil.which("pdftotext") else "pdftotext (poppler-utils) is not installed"
+
+
+@pytest.mark.skipif(_calc_missing() is not None and not os.environ.get("CI"), reason=str(_calc_missing()))
+def test_libreoffice_shows_the_sample_form_without_the_add_in(tmp_path):
+    """LibreOffice recalculates cells saved empty: blank rows must not call the add-in (no #NAME? there)."""
+    from xladdin.pdf_convert import find_converter
+
+    subprocess.run([str(find_converter()), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(SAMPLE)],
+                   capture_output=True, stdin=subprocess.DEVNULL, check=True, timeout=300,
+                   env={**os.environ, "TMPDIR": str(tmp_path)})
+    text = subprocess.run(["pdftotext", str(tmp_path / f"{SAMPLE.stem}.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    form = text.replace("得分格显示 #NAME?", "")  # 说明's help text names it
+    assert "#NAME?" not in form and "Err:" not in form
+    for shown in ("92.37", "4.55", "7.82", "年度指标值≤180万元，实际完成值196.2万元", "产出指标"):
+        assert shown in form, shown

@@ -127,12 +127,15 @@ def _row_args(c: dict[str, str], row: int) -> str:
 
 
 def row_formulas(rs: Ruleset, row: int) -> dict[str, str]:
+    """A blank row shows "" without calling the add-in: WPS and LibreOffice, which recalculate cells saved
+    empty, then show nothing rather than #NAME? there (the inputs run from 二级指标 to 评定得分)."""
     c = col(rs)
     lookup = _lookup_range(rs)
+    blank = f'COUNTA({c["level2"]}{row}:{c["entered"]}{row})=0'
     return {
         f"{c['level1']}{row}": f'=IF({c["level2"]}{row}="","",IFERROR(VLOOKUP({c["level2"]}{row},{lookup},2,FALSE),"二级指标有误"))',
-        f"{c['score']}{row}": f"=PE_ROW_SCORE({_row_args(c, row)})",
-        f"{c['explain']}{row}": f"=PE_ROW_EXPLAIN({_row_args(c, row)})",
+        f"{c['score']}{row}": f'=IF({blank},"",PE_ROW_SCORE({_row_args(c, row)}))',
+        f"{c['explain']}{row}": f'=IF({blank},"",PE_ROW_EXPLAIN({_row_args(c, row)}))',
     }
 
 
