@@ -214,21 +214,22 @@ def _row_score(ruleset: object, *args: object) -> IndicatorScore | None:
     return score_indicator(indicator, [effective, actual, entered])
 
 
-def row_score(ruleset: object, *args: object) -> float | str:
-    """A 自评表 row's score, or why there is none ("" for a blank row)."""
+def row_cells(ruleset: object, *args: object) -> tuple[float | str, str]:
+    """What PE_ROW_SCORE and PE_ROW_EXPLAIN show for one row, scored once (the workbook check needs both)."""
     try:
         result = _row_score(ruleset, *args)
     except CellError as exc:
-        return str(exc)
+        return str(exc), str(exc)
     if result is None:
-        return ""
-    return result.explanation if result.score is None else float(result.score)
+        return "", ""
+    return (result.explanation if result.score is None else float(result.score)), result.explanation
+
+
+def row_score(ruleset: object, *args: object) -> float | str:
+    """A 自评表 row's score, or why there is none ("" for a blank row)."""
+    return row_cells(ruleset, *args)[0]
 
 
 def row_explain(ruleset: object, *args: object) -> str:
     """How a 自评表 row's score was reached ("" for a blank row)."""
-    try:
-        result = _row_score(ruleset, *args)
-    except CellError as exc:
-        return str(exc)
-    return "" if result is None else result.explanation
+    return row_cells(ruleset, *args)[1]

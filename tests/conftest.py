@@ -31,3 +31,15 @@ def seed_assessment(seed, xundian) -> Assessment:
 def seed_text() -> str:
     """The seed report's text (tests/fixtures/seed.txt, a copy of the shared seed file)."""
     return (FIXTURES / "seed.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def caller(monkeypatch):
+    """Install a stand-in workbook as what xlwings' ``Book.caller()`` returns to a button's entry point."""
+    xw = pytest.importorskip("xlwings")
+
+    def install(book):
+        monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+        return book
+
+    return install

@@ -67,15 +67,6 @@ class FakeBook:
         self.sheets = {name: FakeSheet(self, name) for name in (survey_sheet.NAME, accounts_sheet.NAME, "基本信息")}
 
 
-@pytest.fixture
-def caller(monkeypatch):
-    def install(book):
-        monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
-        return book
-
-    return install
-
-
 def _cleared(tmp_path, sheet, refs):
     book = load_workbook(SAMPLE)
     for ref in refs:

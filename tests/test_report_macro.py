@@ -39,15 +39,6 @@ class FakeBook:
         self.app = FakeApp()
 
 
-@pytest.fixture
-def caller(monkeypatch):
-    def install(book):
-        monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
-        return book
-
-    return install
-
-
 class StubReader:
     """Stand in for xladdin.workbook.assess_workbook: assesses the sample, or raises what it is given."""
 

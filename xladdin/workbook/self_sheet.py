@@ -530,7 +530,8 @@ def _row_value(rs: Ruleset, ruleset_ref: str, item: TargetRow) -> tuple[_RowValu
     args = (ruleset_ref, group, item.name, item.target, item.actual, item.weight, item.method, item.entered,
             item.adjusted_target)
     level1 = parents.get(group, "二级指标有误") if group else ""
-    return _RowValue(level1, _number(item.weight), cells.row_score(*args)), cells.row_explain(*args)
+    score, explain = cells.row_cells(*args)
+    return _RowValue(level1, _number(item.weight), score), explain
 
 
 def _result_values(assessment: Assessment, lay: Layout, shown: list[_RowValue]) -> dict[str, float | str]:
