@@ -14,7 +14,7 @@ if not defined PY (
   exit /b 1
 )
 echo 使用 Python：%PY%
-"%PY%" "%~dp0xladdin\windows_setup.py" bootstrap --source "%~dp0."
+"%PY%" "%~dp0xladdin\excel\windows_setup.py" bootstrap --source "%~dp0."
 if errorlevel 1 (
   echo.
   echo 安装未完成。请把本窗口中的信息截图发给技术支持；常见问题见 README.md“Windows 故障排除”。

@@ -8,6 +8,6 @@ if not defined PY (
   pause
   exit /b 1
 )
-"%PY%" "%~dp0xladdin\windows_setup.py" uninstall
+"%PY%" "%~dp0xladdin\excel\windows_setup.py" uninstall
 pause
 exit /b 0

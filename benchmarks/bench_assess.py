@@ -3,7 +3,7 @@
 Run: python benchmarks/bench_assess.py [--baseline COMMIT] [--repeat N] [--excel-venv DIR]
 The baseline is checked out into a temporary `git worktree` (always removed afterwards); each tree is
 measured in its own subprocess with cwd and PYTHONPATH set to that tree. Only version-stable entry points
-are used: xladdin.cli.main, scoring.cells.score and `import xladdin.udfs`.
+are used: xladdin.cli.main, scoring.cells.score and `import xladdin.excel.udfs`.
 "Warm" repeats a command in one process; the baseline kept each parsed workbook in a per-process cache,
 so its warm figures skip the file parse. "new process" is what a user running `pe-eval check` waits for.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = "workbook_templates/xundian-2024-sample.xlsx"
-IMPORT_CODE = ("import time,xlwings; t=time.perf_counter(); import xladdin.udfs; "
-               "print(time.perf_counter()-t); print(xladdin.udfs.__file__)")
+IMPORT_CODE = ("import time,xlwings; t=time.perf_counter(); import xladdin.excel.udfs; "
+               "print(time.perf_counter()-t); print(xladdin.excel.udfs.__file__)")
 ROWS = (  # key, label, target
     ("check_process_ms", "check, new process (ms)", ""),
     ("check_ms", "check, warm (ms)", ""),
@@ -35,7 +35,7 @@ ROWS = (  # key, label, target
     ("check_over_openpyxl", "check / openpyxl load", "<= 2"),
     ("pe_score_b12_us", "PE_SCORE B12 (us/call)", "<= 50"),
     ("pe_score_a11_us", "PE_SCORE A11 checklist (us/call)", "<= 50"),
-    ("udfs_import_ms", "import xladdin.udfs after xlwings (ms)", "<= 150"),
+    ("udfs_import_ms", "import xladdin.excel.udfs after xlwings (ms)", "<= 150"),
 )
 
 
@@ -118,7 +118,7 @@ def measure(repeat: int, python: str) -> dict:
     for _ in range(8):
         proc = subprocess.run([python, "-c", IMPORT_CODE], cwd=tree, env=env, capture_output=True, text=True)
         if proc.returncode:
-            raise RuntimeError(f"import xladdin.udfs failed:\n{proc.stderr[-2000:]}")
+            raise RuntimeError(f"import xladdin.excel.udfs failed:\n{proc.stderr[-2000:]}")
         seconds, udfs_file = proc.stdout.split("\n")[:2]
         times.append(float(seconds) * 1000)
     out["udfs_import_ms"] = statistics.median(times[1:])

@@ -34,7 +34,7 @@ SELF_SHARE = 3  # in 10
 
 _BATCH = """
 import contextlib, io, json, resource, sys, time, tracemalloc
-from xladdin import batch
+from xladdin.batch import runner as batch
 from xladdin.cli import main
 folder, out, serial, trace = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
 if serial:

@@ -9,7 +9,7 @@ import time
 import timeit
 
 from scoring import assess, check_evaluation, load_ruleset, read_ruleset_file, sample_evaluation, score_evaluation
-from scoring.ruleset import RULESET_DIR
+from scoring.rules.ruleset import RULESET_DIR
 
 
 def _per_call_ms(func, number: int) -> list[float]:

@@ -22,7 +22,7 @@ from typing import TypeVar
 from openpyxl import Workbook
 
 from scoring import SurveyOption, SurveyQuestion, import_survey, read_survey_export
-from xladdin.importing import read_table_file
+from xladdin.files.export_tables import read_table_file
 
 RESPONDENTS, QUESTIONS = 10_000, 30
 TEXTS = ("非常满意", "满意", "一般", "不满意")

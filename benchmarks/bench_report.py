@@ -39,7 +39,7 @@ def main() -> None:
 
     start = time.perf_counter()
     from scoring import assess, load_ruleset, sample_evaluation
-    from xladdin.pdf_convert import ConverterMissing, docx_to_pdf
+    from xladdin.files.pdf_convert import ConverterMissing, docx_to_pdf
     from xladdin.report import build_report, charts
 
     imports = time.perf_counter() - start

@@ -19,7 +19,7 @@ import timeit
 from openpyxl import load_workbook
 
 from scoring import cells
-from xladdin.build_templates import TEMPLATES_DIR, sample_name
+from xladdin.workbook.build_templates import TEMPLATES_DIR, sample_name
 from xladdin.cli import main as pe_eval
 
 SAMPLE = TEMPLATES_DIR / sample_name()
@@ -55,10 +55,10 @@ def main() -> None:
     print(f"openpyxl 直接加载（完整模式）：中位 {bare:.0f} ms；只读模式 {bare_read_only:.0f} ms")
     print(f"pe-eval score（进程内，读取+计分+输出）：中位 {score:.0f} ms，为完整加载的 {score / bare:.2f} 倍")
     print(f"pe-eval score（新进程，含 Python 启动与导入）：{command:.0f} ms")
-    udfs = _import_ms("import xladdin.udfs")
+    udfs = _import_ms("import xladdin.excel.udfs")
     xlwings = _import_ms("import xlwings")
-    after_xlwings = _import_ms("import xlwings; t = time.perf_counter(); import xladdin.udfs")
-    print(f"导入 xladdin.udfs（新进程）：中位 {udfs:.0f} ms，其中 xlwings {xlwings:.0f} ms；"
+    after_xlwings = _import_ms("import xlwings; t = time.perf_counter(); import xladdin.excel.udfs")
+    print(f"导入 xladdin.excel.udfs（新进程）：中位 {udfs:.0f} ms，其中 xlwings {xlwings:.0f} ms；"
           f"xlwings 已加载时（Excel 的 COM 服务器即如此）{after_xlwings:.0f} ms")
     args = ("xundian-2024", "B12", 1069931.86, 1069931.86, None, None)
     cells.score(*args)

@@ -1,100 +1,210 @@
 """The pure domain core of 部门整体支出绩效评价: rulesets, evidence, scores, accounts, questionnaire, grades.
 
-No Excel, openpyxl or docx here. Adapters (``xladdin``) import only the names in ``__all__``;
-a test keeps it so. ``assess`` is the one pass every command consumes.
-"""
-from . import cells
-from .accounts import (
-    COLUMN_NAMES,
-    COLUMNS,
-    IDENTITIES,
-    PRINTED_LINES,
-    ROWS,
-    SECTION_FIRST_COLUMN,
-    Accounts,
-    Identity,
-    line_of,
-    printed_line,
-)
-from .accounts_import import AccountsImport, import_accounts
-from .assessment import Assessment, assess
-from .cells import is_network_path
-from .compare import Change, Comparison, IndicatorValue, Snapshot, compare, describe_change, snapshot
-from .errors import UserError
-from .evaluate import (
-    Scorecard,
-    Unscored,
-    check_evaluation,
-    score_evaluation,
-)
-from .evidence import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
-from .export_table import ExportError
-from .findings import SEVERITY_NAMES, Finding, most_severe_first
-from .grades import INCOMPLETE
-from .indicator_score import MISSING_INPUT, OVERRIDDEN, IndicatorScore
-from .model import (
-    BasicInfo,
-    Evaluation,
-    EvaluationError,
-    IndicatorEntry,
-    KeyProject,
-    ProgressPoint,
-    parse_evaluation,
-    read_evaluation,
-    sample_evaluation,
-)
-from .narrative import (
-    ALIASES,
-    FUNDS_TEMPLATE,
-    NARRATIVE_SECTIONS,
-    PLACEHOLDERS,
-    SECTION_HEADINGS,
-    NarrativeSection,
-    fill,
-    indicator_system_name,
-    is_known,
-    placeholder_values,
-)
-from .numbers import HUNDRED, chinese_numeral, fmt2, fmt_money, fmt_points, round2
-from .rules import RULE_CLASSES, InputKind, MissingInput, RuleInput
-from .ruleset import (
-    Group,
-    Indicator,
-    Ruleset,
-    RulesetError,
-    load_ruleset,
-    read_ruleset_file,
-    shipped_rulesets,
-)
-from .self_form import FUND_COLUMNS, FUND_LINES, METHODS, FundBlock, FundLine, SelfForm, TargetRow
-from .sources import describe as describe_source
-from .sources import resolve as resolve_source
-from .survey import (
-    Survey,
-    SurveyOption,
-    SurveyQuestion,
-    parse_points,
-    parse_respondents,
-)
-from .survey_export import SurveyExport, read_survey_export
-from .survey_import import SurveyImport, import_survey
-from .targets import Target, parse_actual, parse_target
-from .validation import chinese_errors
+No Excel, openpyxl or docx here. Adapters (``xladdin``) import only the names in ``__all__``, and
+``scoring.cells`` (what a worksheet cell computes) as a public sub-API; a test keeps it so.
+``assess`` is the one pass every command consumes.
 
-__all__ = [
-    "FUND_COLUMNS", "FUND_LINES", "METHODS", "FundBlock", "FundLine", "MissingInput", "SelfForm", "TargetRow",
-    "ALIASES", "COLUMNS", "COLUMN_NAMES", "FUNDS_TEMPLATE", "HUNDRED", "IDENTITIES", "INCOMPLETE", "NARRATIVE_SECTIONS", "PLACEHOLDERS",
-    "MISSING_INPUT", "OVERRIDDEN", "PRINTED_LINES", "ROWS", "RULE_CLASSES", "SECTION_FIRST_COLUMN", "SECTION_HEADINGS", "SEVERITY_NAMES",
-    "Accounts", "Assessment", "BasicInfo", "Evaluation", "EvaluationError", "EvidenceError", "Finding", "Group",
-    "Identity", "Indicator", "IndicatorEntry", "IndicatorScore", "InputKind", "KeyProject", "NarrativeSection",
-    "ProgressPoint",
-    "RuleInput", "Ruleset", "RulesetError", "Scorecard", "Survey", "SurveyOption", "SurveyQuestion", "Target", "Unscored",
-    "UserError",
-    "Change", "Comparison", "IndicatorValue", "Snapshot", "compare", "describe_change", "snapshot",
-    "AccountsImport", "ExportError", "SurveyExport", "SurveyImport", "import_accounts", "import_survey", "read_survey_export",
-    "assess", "cells", "check_evaluation", "chinese_numeral", "chinese_errors", "describe_source", "fill", "fmt2", "fmt_money",
-    "fmt_points", "indicator_system_name", "is_known", "is_network_path", "line_of", "load_ruleset", "most_severe_first", "parse_count",
-    "parse_actual", "parse_evaluation", "parse_number", "parse_points", "parse_rate", "parse_respondents",
-    "parse_target", "parse_yes_no", "placeholder_values", "printed_line",
-    "read_evaluation", "read_ruleset_file", "resolve_source", "round2", "sample_evaluation", "score_evaluation", "shipped_rulesets",
-]
+Sub-packages, lowest first; a package imports only from those before it (``tests/test_imports.py``):
+
+    common/     numbers, findings, grades, errors, validation messages, cell-text parsing (evidence, targets)
+    model/      the evaluation data: basic facts, 财决01表 and its identities, questionnaire, self-form rows
+    rules/      rule types, rulesets (TOML), scoring one indicator or a self-form row, the scorecard
+    exports/    parsers of 问卷星 and 部门决算 export tables into evaluation data
+    checks/     findings on inputs and cross-checks between figures
+    narrative/  report text: sections, placeholders, the text lint, policy documents
+    cells.py    the worksheet functions' core (light: imports only common, model and rules)
+    assessment.py  the one pass: score, check, lint
+    year_over_year.py  last year against this year (compare, snapshot)
+
+Names are loaded on first use, so ``import scoring.cells`` (every worksheet cell) stays light.
+"""
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .assessment import Assessment, assess, check_evaluation
+    from . import cells
+    from .cells import is_network_path
+    from .common.errors import UserError
+    from .common.evidence import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
+    from .common.findings import Finding, SEVERITY_NAMES, most_severe_first
+    from .common.grades import INCOMPLETE
+    from .common.numbers import HUNDRED, chinese_numeral, fmt2, fmt_money, fmt_points, round2
+    from .common.targets import Target, parse_actual, parse_target
+    from .common.validation import chinese_errors
+    from .year_over_year import Change, Comparison, IndicatorValue, Snapshot, compare, describe_change, snapshot
+    from .exports.accounts_import import AccountsImport, import_accounts
+    from .exports.survey_export import SurveyExport, read_survey_export
+    from .exports.survey_import import SurveyImport, import_survey
+    from .exports.table import ExportError
+    from .model.accounts import (
+        Accounts,
+        COLUMNS,
+        COLUMN_NAMES,
+        IDENTITIES,
+        Identity,
+        PRINTED_LINES,
+        ROWS,
+        SECTION_FIRST_COLUMN,
+        line_of,
+        printed_line,
+    )
+    from .model.evaluation import (
+        BasicInfo,
+        Evaluation,
+        EvaluationError,
+        IndicatorEntry,
+        KeyProject,
+        ProgressPoint,
+        parse_evaluation,
+        read_evaluation,
+        sample_evaluation,
+    )
+    from .model.self_form import FUND_COLUMNS, FUND_LINES, FundBlock, FundLine, METHODS, SelfForm, TargetRow
+    from .model.sources import describe as describe_source
+    from .model.sources import resolve as resolve_source
+    from .model.survey import Survey, SurveyOption, SurveyQuestion, parse_points, parse_respondents
+    from .narrative.sections import (
+        ALIASES,
+        FUNDS_TEMPLATE,
+        NARRATIVE_SECTIONS,
+        NarrativeSection,
+        PLACEHOLDERS,
+        SECTION_HEADINGS,
+        fill,
+        indicator_system_name,
+        is_known,
+        placeholder_values,
+    )
+    from .rules.indicator_rules import InputKind, MissingInput, RULE_CLASSES, RuleInput
+    from .rules.indicator_score import IndicatorScore, MISSING_INPUT, OVERRIDDEN
+    from .rules.ruleset import (
+        Group,
+        Indicator,
+        Ruleset,
+        RulesetError,
+        load_ruleset,
+        read_ruleset_file,
+        shipped_rulesets,
+    )
+    from .rules.scorecard import Scorecard, Unscored, score_evaluation
+
+# public name -> module (relative to this package) or module:attribute; the TYPE_CHECKING imports say the same
+_EXPORTS = {
+    "ALIASES": "narrative.sections:ALIASES",
+    "Accounts": "model.accounts:Accounts",
+    "AccountsImport": "exports.accounts_import:AccountsImport",
+    "Assessment": "assessment:Assessment",
+    "BasicInfo": "model.evaluation:BasicInfo",
+    "COLUMNS": "model.accounts:COLUMNS",
+    "COLUMN_NAMES": "model.accounts:COLUMN_NAMES",
+    "Change": "year_over_year:Change",
+    "Comparison": "year_over_year:Comparison",
+    "Evaluation": "model.evaluation:Evaluation",
+    "EvaluationError": "model.evaluation:EvaluationError",
+    "EvidenceError": "common.evidence:EvidenceError",
+    "ExportError": "exports.table:ExportError",
+    "FUNDS_TEMPLATE": "narrative.sections:FUNDS_TEMPLATE",
+    "FUND_COLUMNS": "model.self_form:FUND_COLUMNS",
+    "FUND_LINES": "model.self_form:FUND_LINES",
+    "Finding": "common.findings:Finding",
+    "FundBlock": "model.self_form:FundBlock",
+    "FundLine": "model.self_form:FundLine",
+    "Group": "rules.ruleset:Group",
+    "HUNDRED": "common.numbers:HUNDRED",
+    "IDENTITIES": "model.accounts:IDENTITIES",
+    "INCOMPLETE": "common.grades:INCOMPLETE",
+    "Identity": "model.accounts:Identity",
+    "Indicator": "rules.ruleset:Indicator",
+    "IndicatorEntry": "model.evaluation:IndicatorEntry",
+    "IndicatorScore": "rules.indicator_score:IndicatorScore",
+    "IndicatorValue": "year_over_year:IndicatorValue",
+    "InputKind": "rules.indicator_rules:InputKind",
+    "KeyProject": "model.evaluation:KeyProject",
+    "METHODS": "model.self_form:METHODS",
+    "MISSING_INPUT": "rules.indicator_score:MISSING_INPUT",
+    "MissingInput": "rules.indicator_rules:MissingInput",
+    "NARRATIVE_SECTIONS": "narrative.sections:NARRATIVE_SECTIONS",
+    "NarrativeSection": "narrative.sections:NarrativeSection",
+    "OVERRIDDEN": "rules.indicator_score:OVERRIDDEN",
+    "PLACEHOLDERS": "narrative.sections:PLACEHOLDERS",
+    "PRINTED_LINES": "model.accounts:PRINTED_LINES",
+    "ProgressPoint": "model.evaluation:ProgressPoint",
+    "ROWS": "model.accounts:ROWS",
+    "RULE_CLASSES": "rules.indicator_rules:RULE_CLASSES",
+    "RuleInput": "rules.indicator_rules:RuleInput",
+    "Ruleset": "rules.ruleset:Ruleset",
+    "RulesetError": "rules.ruleset:RulesetError",
+    "SECTION_FIRST_COLUMN": "model.accounts:SECTION_FIRST_COLUMN",
+    "SECTION_HEADINGS": "narrative.sections:SECTION_HEADINGS",
+    "SEVERITY_NAMES": "common.findings:SEVERITY_NAMES",
+    "Scorecard": "rules.scorecard:Scorecard",
+    "SelfForm": "model.self_form:SelfForm",
+    "Snapshot": "year_over_year:Snapshot",
+    "Survey": "model.survey:Survey",
+    "SurveyExport": "exports.survey_export:SurveyExport",
+    "SurveyImport": "exports.survey_import:SurveyImport",
+    "SurveyOption": "model.survey:SurveyOption",
+    "SurveyQuestion": "model.survey:SurveyQuestion",
+    "Target": "common.targets:Target",
+    "TargetRow": "model.self_form:TargetRow",
+    "Unscored": "rules.scorecard:Unscored",
+    "UserError": "common.errors:UserError",
+    "assess": "assessment:assess",
+    "cells": "cells",
+    "check_evaluation": "assessment:check_evaluation",
+    "chinese_errors": "common.validation:chinese_errors",
+    "chinese_numeral": "common.numbers:chinese_numeral",
+    "compare": "year_over_year:compare",
+    "describe_change": "year_over_year:describe_change",
+    "describe_source": "model.sources:describe",
+    "fill": "narrative.sections:fill",
+    "fmt2": "common.numbers:fmt2",
+    "fmt_money": "common.numbers:fmt_money",
+    "fmt_points": "common.numbers:fmt_points",
+    "import_accounts": "exports.accounts_import:import_accounts",
+    "import_survey": "exports.survey_import:import_survey",
+    "indicator_system_name": "narrative.sections:indicator_system_name",
+    "is_known": "narrative.sections:is_known",
+    "is_network_path": "cells:is_network_path",
+    "line_of": "model.accounts:line_of",
+    "load_ruleset": "rules.ruleset:load_ruleset",
+    "most_severe_first": "common.findings:most_severe_first",
+    "parse_actual": "common.targets:parse_actual",
+    "parse_count": "common.evidence:parse_count",
+    "parse_evaluation": "model.evaluation:parse_evaluation",
+    "parse_number": "common.evidence:parse_number",
+    "parse_points": "model.survey:parse_points",
+    "parse_rate": "common.evidence:parse_rate",
+    "parse_respondents": "model.survey:parse_respondents",
+    "parse_target": "common.targets:parse_target",
+    "parse_yes_no": "common.evidence:parse_yes_no",
+    "placeholder_values": "narrative.sections:placeholder_values",
+    "printed_line": "model.accounts:printed_line",
+    "read_evaluation": "model.evaluation:read_evaluation",
+    "read_ruleset_file": "rules.ruleset:read_ruleset_file",
+    "read_survey_export": "exports.survey_export:read_survey_export",
+    "resolve_source": "model.sources:resolve",
+    "round2": "common.numbers:round2",
+    "sample_evaluation": "model.evaluation:sample_evaluation",
+    "score_evaluation": "rules.scorecard:score_evaluation",
+    "shipped_rulesets": "rules.ruleset:shipped_rulesets",
+    "snapshot": "year_over_year:snapshot",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562)."""
+    try:
+        module, _, attribute = _EXPORTS[name].partition(":")
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    found = importlib.import_module(f".{module}", __name__)
+    value = getattr(found, attribute) if attribute else found
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -5,11 +5,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from .evaluate import Scorecard, Unscored, check_evaluation, score_evaluation
-from .findings import Finding, most_severe_first
-from .model import Evaluation
-from .ruleset import Ruleset
-from .self_eval import fund_findings, materialize, review_findings
+from .checks.crosschecks import cross_checks
+from .checks.inputs import input_findings
+from .common.findings import Finding, most_severe_first
+from .model.evaluation import Evaluation
+from .narrative.lint import lint_narrative
+from .rules.ruleset import Ruleset
+from .rules.scorecard import Scorecard, Unscored, score_evaluation
+from .rules.self_eval import fund_findings, materialize, review_findings
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def assess(
     """Score and check ``evaluation`` under ``ruleset`` — the one pass every command consumes.
 
     For a self-evaluation ruleset the assessment's ruleset is the evaluation's own: the ruleset's
-    fixed indicators plus the department's rows (see ``scoring.self_eval``).
+    fixed indicators plus the department's rows (see ``scoring.rules.self_eval``).
     """
     where = MappingProxyType(dict(provenance or {}))
     if ruleset.form != "self":
@@ -63,6 +66,21 @@ def assess(
         findings += fund_findings(evaluation.self_form.fund, where)
     findings += _review(evaluation, card, where)
     return Assessment(evaluation, own.ruleset, card, tuple(most_severe_first(findings)), source, where)
+
+
+def check_evaluation(
+    evaluation: Evaluation, rs: Ruleset, card: Scorecard, provenance: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """Everything a reviewer should look at, most severe first; ``card`` is the evaluation's scorecard.
+
+    ``provenance`` (input → ``sheet!cell``) lets a finding name the cell to fix.
+    """
+    where = provenance or {}
+    return most_severe_first([
+        *input_findings(evaluation, rs, card, where),
+        *cross_checks(evaluation, rs, card, where),
+        *lint_narrative(evaluation, card, where),
+    ])
 
 
 def _review(evaluation: Evaluation, card: Scorecard, where: Mapping[str, str]) -> list[Finding]:

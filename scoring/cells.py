@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from .accounts import (
+from .model.accounts import (
     IDENTITIES,
     Accounts,
     Identity,
@@ -19,12 +19,12 @@ from .accounts import (
     rows_text,
     unentered,
 )
-from .evidence import EvidenceError, parse_number
-from .indicator_score import IndicatorScore, score_indicator
-from .numbers import fmt_money
-from .ruleset import Ruleset, RulesetError, load_ruleset
-from .self_eval import row_indicator
-from .survey import parse_respondents, survey_average, tally
+from .common.evidence import EvidenceError, parse_number
+from .rules.indicator_score import IndicatorScore, score_indicator
+from .common.numbers import fmt_money
+from .rules.ruleset import Ruleset, RulesetError, load_ruleset
+from .rules.self_eval import row_indicator
+from .model.survey import parse_respondents, survey_average, tally
 
 CHECK_OK = "✓"
 CHECK_UNENTERED = "未录入"  # starts the text of a check that lacks a figure it needs

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import COLUMN_NAMES, COLUMNS, IDENTITIES, ROWS, Accounts, cells, sample_evaluation
-from scoring.accounts import check_accounts
+from scoring.model.accounts import check_accounts
 
 D = Decimal
 

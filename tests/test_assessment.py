@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 import scoring.assessment
 import xladdin.workbook.file
 from scoring import Assessment, assess, load_ruleset, sample_evaluation
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.cli import main
 from xladdin.workbook import assess_workbook
 from xladdin.workbook import indicators as indicators_sheet

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from department_files import credit_code, report_department, self_department, unit_name, write_workbook
-from xladdin import batch
+from xladdin.batch import runner as batch
 from xladdin.cli import main
-from xladdin.roster import check_roster, read_expected, unit_key
+from xladdin.batch.roster import check_roster, read_expected, unit_key
 
 
 def _json_files(folder: Path, count: int) -> list[Path]:
@@ -47,16 +47,16 @@ def test_workers_give_the_results_of_one_process_in_input_order(tmp_path, monkey
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers inherit the stand-in only when forked")
 def test_a_worker_that_dies_is_a_listed_failure_not_the_end(tmp_path, monkeypatch):
-    from xladdin import cli
+    from xladdin.files import load
 
     paths = _json_files(tmp_path / "in", 9)
-    original = cli.load_assessment
+    original = load.load_assessment
 
     def die_on_the_last(path, ruleset=None):
         if path.name == "08.json":
             os._exit(1)
         return original(path, ruleset)
-    monkeypatch.setattr(cli, "load_assessment", die_on_the_last)
+    monkeypatch.setattr(load, "load_assessment", die_on_the_last)
     results = batch.assess_files(paths, progress=False)
     assert [r.path for r in results] == [str(p) for p in paths]
     assert results[-1].failure == batch.CRASHED

@@ -1,4 +1,4 @@
-"""Year over year (scoring.compare, `pe-eval compare`): exactly the changed items, large swings and revised indicators."""
+"""Year over year (scoring.year_over_year, `pe-eval compare`): exactly the changed items, large swings and revised indicators."""
 import json
 import pickle
 from dataclasses import replace

@@ -4,7 +4,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-from scoring.ruleset import parse_ruleset
+from scoring.rules.ruleset import parse_ruleset
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "ruleset-format.md"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from xladdin import doctor
-from xladdin import windows_setup as ws
-from xladdin.build_templates import INSTALLED_NAMES
+from xladdin.excel import doctor
+from xladdin.excel import windows_setup as ws
+from xladdin.workbook.build_templates import INSTALLED_NAMES
 from xladdin.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring import EvidenceError, parse_count, parse_number, parse_rate, parse_yes_no
-from scoring.evidence import parse_criteria
+from scoring.common.evidence import parse_criteria
 
 D = Decimal
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.workbook import WorkbookError, assess_workbook
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()

@@ -1,11 +1,11 @@
-"""部门决算 exports read by the core (scoring.accounts_import): 财决01表 by 行次 and label, 万元, Z12, the published table."""
+"""部门决算 exports read by the core (scoring.exports.accounts_import): 财决01表 by 行次 and label, 万元, Z12, the published table."""
 from decimal import Decimal
 
 import pytest
 from export_files import FORM_SHEET, UNIT, assets_table, form_table
 
 from scoring import BasicInfo, ExportError, import_accounts
-from scoring.accounts import check_accounts
+from scoring.model.accounts import check_accounts
 
 Z12 = "Z12 资产负债简表"
 

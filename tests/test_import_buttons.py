@@ -9,7 +9,8 @@ from export_files import FORM_SHEET, assets_table, form_table, survey_table, wri
 from openpyxl import load_workbook
 
 from scoring import COLUMNS, ROWS, assess
-from xladdin import IMPORT_BUTTONS, macros
+from xladdin import IMPORT_BUTTONS
+from xladdin.excel import macros
 from xladdin.workbook import SHEET_BUTTON_CELLS, assess_workbook
 from xladdin.workbook import accounts as accounts_sheet
 from xladdin.workbook import survey as survey_sheet

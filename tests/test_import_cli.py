@@ -13,7 +13,8 @@ from export_files import FORM_SHEET, assets_table, form_table, survey_table, wri
 from openpyxl import Workbook, load_workbook
 
 from scoring import COLUMNS, ROWS
-from xladdin import build_templates, cli
+from xladdin.workbook import build_templates
+from xladdin.cli import commands as cli
 from xladdin.workbook import accounts as accounts_sheet
 from xladdin.workbook import survey as survey_sheet
 

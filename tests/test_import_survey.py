@@ -1,4 +1,4 @@
-"""问卷星 exports tallied by the core (scoring.survey_import): modes, multi-select, matrix, skips, screening, matching."""
+"""问卷星 exports tallied by the core (scoring.exports.survey_import): modes, multi-select, matrix, skips, screening, matching."""
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from scoring import (
     import_survey,
     read_survey_export,
 )
-from scoring.survey_export import seconds
+from scoring.exports.survey_export import seconds
 
 SEED_COUNTS = [(48, 1, 0), (49, 0, 0), (49, 0, 0), (49, 0, 0), (49, 0, 0), (46, 3, 0), (47, 2, 0), (48, 1, 0), (45, 4, 0),
                (47, 2, 0)]

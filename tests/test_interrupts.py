@@ -11,8 +11,8 @@ import time
 import pytest
 
 from scoring import sample_evaluation
-from xladdin import cli
-from xladdin.pdf_convert import TEMP_PREFIX, find_converter
+from xladdin.cli import commands as cli
+from xladdin.files.pdf_convert import TEMP_PREFIX, find_converter
 
 posix_with_pgrep = pytest.mark.skipif(os.name != "posix" or not shutil.which("pgrep"), reason="POSIX signals and pgrep")
 # Ctrl-C handled as in a terminal, even when the tests run with SIGINT ignored (started in the background)

@@ -125,17 +125,17 @@ def test_batch_csv_keeps_formula_like_text_as_text(tmp_path, seed, capsys):
 
 
 def test_batch_survives_a_crash_in_one_file(tmp_path, seed, capsys, monkeypatch):
-    import xladdin.cli as cli
+    from xladdin.files import load
 
     for name in ("a.json", "b.json"):
         (tmp_path / name).write_text(seed.model_dump_json(), encoding="utf-8")
-    original = cli.load_assessment
+    original = load.load_assessment
 
     def crash_on_a(path, ruleset=None):
         if path.name == "a.json":
             raise ArithmeticError("boom")
         return original(path, ruleset)
-    monkeypatch.setattr(cli, "load_assessment", crash_on_a)
+    monkeypatch.setattr(load, "load_assessment", crash_on_a)
     assert main(["batch", str(tmp_path)]) == 2
     out = capsys.readouterr().out
     assert "程序内部错误（ArithmeticError）" in out and "93.56" in out

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from scoring import FUNDS_TEMPLATE, assess, check_evaluation, fill, placeholder_values
-from scoring.narrative_lint import (
+from scoring.narrative.lint import (
     Facts,
     agrees,
     count_claims,

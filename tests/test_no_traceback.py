@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.cli import main
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
@@ -71,7 +71,7 @@ def test_a_mistyped_workbook_reports_and_exits_1_not_2(tmp_path, command, capsys
 
 
 def test_a_defect_of_ours_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
-    import xladdin.cli as cli
+    from xladdin.cli import commands as cli
 
     monkeypatch.setattr(cli, "render_findings", lambda findings: 1 / 0)
     assert main(["check", str(SAMPLE)]) == 2

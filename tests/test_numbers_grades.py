@@ -4,8 +4,8 @@ import pytest
 from pydantic import ValidationError
 
 from scoring import fmt2, fmt_money, fmt_points, round2
-from scoring.grades import DEFAULT_GRADES, GradeBand, check_bands, grade_for, unreachable_bands_warning
-from scoring.numbers import to_wan
+from scoring.common.grades import DEFAULT_GRADES, GradeBand, check_bands, grade_for, unreachable_bands_warning
+from scoring.common.numbers import to_wan
 
 
 @pytest.mark.parametrize(

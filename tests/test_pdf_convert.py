@@ -1,4 +1,4 @@
-"""Tests for xladdin.pdf_convert (LibreOffice headless + poppler on Linux)."""
+"""Tests for xladdin.files.pdf_convert (LibreOffice headless + poppler on Linux)."""
 
 import os
 import shutil
@@ -12,7 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from xladdin.pdf_convert import (
+from xladdin.files.pdf_convert import (
     ConverterMissing,
     docx_to_pdf,
     find_converter,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.policy_documents import number_key, parse_table, policy_documents, title_key
+from scoring.narrative.policy_documents import number_key, parse_table, policy_documents, title_key
 
 ENTRY = '''
 [[document]]

@@ -56,7 +56,7 @@ def test_report_without_matplotlib_has_no_charts_and_says_how_to_get_them(no_mat
 
 
 def test_demo_without_matplotlib_succeeds(no_matplotlib, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("xladdin.pdf_convert.find_converter", lambda: None)
+    monkeypatch.setattr("xladdin.files.pdf_convert.find_converter", lambda: None)
     assert main(["demo", "--out", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert "Traceback" not in err and "matplotlib" not in err

@@ -9,11 +9,12 @@ import pytest
 from docx import Document
 
 from scoring import assess
-from xladdin import pdf_convert, safe_io
+from xladdin.files import pdf_convert
+from xladdin.files import safe_io
 from xladdin.cli import main
 from xladdin.report import build_report, charts, default_report_path
 from xladdin.report.writer import plain_text
-from xladdin.safe_io import WriteError, write_new
+from xladdin.files.safe_io import WriteError, write_new
 
 CONTROL = "\x01\x0b\x1f"
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

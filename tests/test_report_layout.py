@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, Twips
 
-from xladdin.pdf_convert import find_converter
+from xladdin.files.pdf_convert import find_converter
 from xladdin.report import ReportFonts, build_report
 
 FONTS = ReportFonts()

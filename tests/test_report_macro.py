@@ -9,7 +9,7 @@ import pytest
 xw = pytest.importorskip("xlwings")
 
 from scoring import assess, load_ruleset, sample_evaluation  # noqa: E402
-from xladdin import macros  # noqa: E402
+from xladdin.excel import macros  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "xundian-2024-sample.xlsx"
 

@@ -1,4 +1,4 @@
-"""Placeholders and the sample narrative (scoring.narrative, pure)."""
+"""Placeholders and the sample narrative (scoring.narrative.sections, pure)."""
 import subprocess
 import sys
 from decimal import Decimal
@@ -98,13 +98,13 @@ def test_sample_narrative_keeps_seed_texts(seed, values):
 
 
 def test_narrative_module_stays_pure():
-    code = "import sys, scoring.narrative; print(sorted(m for m in ('docx', 'openpyxl', 'matplotlib') if m in sys.modules))"
+    code = "import sys, scoring.narrative.sections; print(sorted(m for m in ('docx', 'openpyxl', 'matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_section_headings_are_numbered_by_position():
-    from scoring.narrative import _numbered
+    from scoring.narrative.sections import _numbered
 
     assert SECTION_HEADINGS["org"] == "（一）部门机构设置、编制" and SECTION_HEADINGS["goals"] == "二、绩效目标"
     assert SECTION_HEADINGS["suggestions"] == "七、改进措施及建议" and SECTION_HEADINGS["annex2"] == "附件2 部门职能分解及工作完成情况"

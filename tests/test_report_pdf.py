@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from scoring import assess, load_ruleset, sample_evaluation
-from xladdin.pdf_convert import find_converter, pdf_first_page_png
+from xladdin.files.pdf_convert import find_converter, pdf_first_page_png
 from xladdin.report import build_report
 
 TOOLS_PRESENT = bool(find_converter() and shutil.which("pdftoppm") and shutil.which("pdffonts"))

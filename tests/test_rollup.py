@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 
 from department_files import credit_code, report_department, self_department, unit_name, write_workbook
 from scoring import Snapshot, assess, load_ruleset, sample_evaluation, snapshot
-from xladdin.batch import FileResult
+from xladdin.batch.runner import FileResult
 from xladdin.cli import main
-from xladdin.pdf_convert import find_converter
-from xladdin.rollup import grade_counts, indicator_stats, ranking
+from xladdin.files.pdf_convert import find_converter
+from xladdin.batch.rollup import grade_counts, indicator_stats, ranking
 
 
 @pytest.fixture(scope="module")

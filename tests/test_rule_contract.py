@@ -6,7 +6,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from scoring import RULE_CLASSES, InputKind, RuleInput
-from scoring.rules import ChecklistRule, MissingInput, Outcome, Rule, RuleBase
+from scoring.rules.indicator_rules import ChecklistRule, MissingInput, Outcome, Rule, RuleBase
 from xladdin.workbook import indicators
 
 RATE = {"label": "执行率", "formula": "ratio",

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import Indicator, load_ruleset
-from scoring.indicator_score import score_indicator
-from scoring.rules import (
+from scoring.rules.indicator_score import score_indicator
+from scoring.rules.indicator_rules import (
     BandRule, CapRule, ChecklistRule, DeductionRule, DiscretionaryRule, LevelRule, ProportionalRule, ThresholdRule, VetoRule,
 )
 

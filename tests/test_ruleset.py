@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scoring import RulesetError, cells, load_ruleset, shipped_rulesets
-from scoring.ruleset import RULESET_DIR, parse_ruleset
+from scoring.rules.ruleset import RULESET_DIR, parse_ruleset
 from xladdin.cli import main
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "ruleset-format.md"
@@ -169,7 +169,7 @@ def test_worksheet_grade_uses_shares_of_the_total(tmp_path, example_text):
 
 
 def test_a_ruleset_with_too_many_indicators_is_refused_clearly():
-    from scoring.ruleset import MAX_INDICATORS
+    from scoring.rules.ruleset import MAX_INDICATORS
 
     data = {
         "id": "huge", "name": "过大", "total_weight": MAX_INDICATORS + 1,

@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from xladdin.safe_io import available_path, write_new, write_text_new
+from xladdin.files.safe_io import available_path, write_new, write_text_new
 
 
 def test_available_path_numbers_duplicates(tmp_path):

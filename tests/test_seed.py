@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 from scoring import score_evaluation
-from scoring.accounts import check_accounts
+from scoring.model.accounts import check_accounts
 
 D = Decimal
 

@@ -18,7 +18,7 @@ from scoring import (
     load_ruleset,
     sample_evaluation,
 )
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.cli import main
 from xladdin.workbook import assess_workbook, expected_cells, workbook_bytes
 from xladdin.workbook import self_sheet
@@ -244,7 +244,7 @@ def test_an_empty_form_is_unfinished_with_one_clear_reason(capsys):
 
 def test_a_row_only_rule_cannot_be_a_fixed_indicator():
     from scoring import RulesetError
-    from scoring.ruleset import parse_ruleset
+    from scoring.rules.ruleset import parse_ruleset
 
     data = {"id": "x", "name": "x", "total_weight": 5, "level1": [{"code": "A", "name": "a", "weight": 5}],
             "level2": [{"code": "A1", "name": "b", "weight": 5, "parent": "A"}],
@@ -278,7 +278,7 @@ def test_the_exported_form_of_the_sample_shows_its_documented_figures(tmp_path):
 ])
 def test_data_bindings_fit_the_form(form, source, message):
     from scoring import RulesetError
-    from scoring.ruleset import parse_ruleset
+    from scoring.rules.ruleset import parse_ruleset
 
     rate = {"label": "执行率", "formula": "ratio", "inputs": [{"label": "决算数", "source": source},
                                                             {"label": "预算数", "source": source.replace("final", "budget")}]}
@@ -327,7 +327,7 @@ def test_a_figure_against_a_text_target_says_the_target_is_not_a_number():
 def _calc_missing() -> str | None:
     import shutil
 
-    from xladdin.pdf_convert import find_converter
+    from xladdin.files.pdf_convert import find_converter
 
     if find_converter() is None:
         return "LibreOffice is not installed"
@@ -337,7 +337,7 @@ def _calc_missing() -> str | None:
 @pytest.mark.skipif(_calc_missing() is not None and not os.environ.get("CI"), reason=str(_calc_missing()))
 def test_libreoffice_shows_the_sample_form_without_the_add_in(tmp_path):
     """LibreOffice recalculates cells saved empty: blank rows must not call the add-in (no #NAME? there)."""
-    from xladdin.pdf_convert import find_converter
+    from xladdin.files.pdf_convert import find_converter
 
     subprocess.run([str(find_converter()), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(SAMPLE)],

@@ -5,7 +5,7 @@ import shutil
 from openpyxl import load_workbook
 
 from scoring import assess, load_ruleset, sample_evaluation
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.cli import main
 from xladdin.workbook import expected_cells
 

@@ -8,9 +8,9 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from scoring import Indicator
-from scoring.indicator_score import score_indicator
-from scoring.rules import Rule
-from scoring.target_rules import CoefficientRule, DeadlineRule, QualitativeRule, StepRule, TargetRule, TierRule
+from scoring.rules.indicator_score import score_indicator
+from scoring.rules.indicator_rules import Rule
+from scoring.rules.target_rules import CoefficientRule, DeadlineRule, QualitativeRule, StepRule, TargetRule, TierRule
 
 D = Decimal
 DOC = Path(__file__).resolve().parents[1] / "docs" / "ruleset-format.md"

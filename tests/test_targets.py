@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from scoring import EvidenceError, parse_actual, parse_target
-from scoring.targets import LATE, on_time, read_actual
+from scoring.common.targets import LATE, on_time, read_actual
 
 D = Decimal
 

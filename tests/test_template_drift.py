@@ -1,4 +1,4 @@
-"""The template drift check (`python -m xladdin.build_templates --check`) sees styles, not only values."""
+"""The template drift check (`python -m xladdin.workbook.build_templates --check`) sees styles, not only values."""
 from __future__ import annotations
 
 import shutil
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 
 TEMPLATE = build_templates.template_name("xundian-2024")
 

@@ -136,7 +136,7 @@ def test_udf_module_import_stays_light():
         "        if name.split('.')[0] in HEAVY:\n"
         "            raise ImportError(f'blocked {name}')\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import xladdin.udfs\n"
+        "import xladdin.excel.udfs\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
@@ -151,20 +151,20 @@ def test_cells_module_needs_no_xlwings():
 
 @pytest.fixture
 def real_udfs(monkeypatch):
-    """xladdin.udfs decorated with xlwings' real (Windows) decorators, pywin32 stubbed."""
+    """xladdin.excel.udfs decorated with xlwings' real (Windows) decorators, pywin32 stubbed."""
     for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
         monkeypatch.setitem(sys.modules, name, mock.MagicMock())
     monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
-    monkeypatch.delitem(sys.modules, "xladdin.udfs", raising=False)
+    monkeypatch.delitem(sys.modules, "xladdin.excel.udfs", raising=False)
     import xlwings
     import xlwings.udfs as xlwings_udfs
 
     monkeypatch.setattr(xlwings, "func", xlwings_udfs.xlfunc)
     monkeypatch.setattr(xlwings, "arg", xlwings_udfs.xlarg)
     monkeypatch.setattr(xlwings, "ret", xlwings_udfs.xlret)
-    import xladdin.udfs
+    import xladdin.excel.udfs
 
-    return xladdin.udfs, xlwings_udfs
+    return xladdin.excel.udfs, xlwings_udfs
 
 
 def test_xlwings_metadata(real_udfs):
@@ -197,7 +197,7 @@ def test_udfs_are_one_call_into_the_core(real_udfs):
 def test_generated_vba_is_ascii(real_udfs):
     module, xlwings_udfs = real_udfs
     out = io.StringIO()
-    xlwings_udfs.generate_vba_wrapper("xladdin.udfs", module, out, types.SimpleNamespace(Name="评价.xlsm"))
+    xlwings_udfs.generate_vba_wrapper("xladdin.excel.udfs", module, out, types.SimpleNamespace(Name="评价.xlsm"))
     vba = out.getvalue()
     assert vba.isascii()
     assert "Function PE_SCORE(ruleset, code, input1, input2, override, reason)" in vba

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scoring import (
     EvaluationError, EvidenceError, assess, cells, fmt2, fmt_money, fmt_points, parse_evaluation, parse_number, round2,
 )
-from scoring.survey import MAX_POINTS, MAX_RESPONDENTS, parse_points, parse_respondents, tally
+from scoring.model.survey import MAX_POINTS, MAX_RESPONDENTS, parse_points, parse_respondents, tally
 
 D = Decimal
 TYPO = 99999999999999  # 问卷!E6 = F6 in the issue: points × count ≈ 1e28, beyond Decimal's 28 digits once rounded
@@ -102,7 +102,7 @@ def test_survey_arithmetic_never_fails_for_tallied_values(rows, valid):
 def test_a_workbook_with_huge_survey_figures_names_both_cells(tmp_path):
     from openpyxl import load_workbook
 
-    from xladdin import build_templates
+    from xladdin.workbook import build_templates
     from xladdin.workbook import assess_workbook
 
     wb = load_workbook(build_templates.TEMPLATES_DIR / build_templates.sample_name())

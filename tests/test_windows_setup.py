@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xladdin import windows_setup as ws
+from xladdin.excel import windows_setup as ws
 from xladdin.workbook import BUTTON_PLACES
 
 
@@ -199,7 +199,7 @@ def test_bootstrap_creates_two_environments_once(tmp_path, monkeypatch):
     creates = [c for c in commands if c[1:3] == ["-m", "venv"]]
     assert [Path(c[3]).name for c in creates] == ["venv", "venv-report"]
     assert [c[-1].rsplit("[", 1)[1] for c in commands if "pip" in c] == ["excel]", "charts]"]
-    assert commands[-1][-4:] == ["xladdin.windows_setup", "configure", "--source", str(tmp_path)]
+    assert commands[-1][-4:] == ["xladdin.excel.windows_setup", "configure", "--source", str(tmp_path)]
     for env_name in ws.ENVIRONMENTS:  # second run: environments exist, nothing is recreated
         python = ws.venv_python(tmp_path / "pe-eval", env_name=env_name)
         python.parent.mkdir(parents=True)
@@ -241,7 +241,7 @@ def test_build_workbook_imports_vba_adds_button_and_conf(tmp_path):
     calls = excel.log.calls
     assert ("reference", "xlwings.xlam") in calls
     assert [c[1] for c in calls if c[0] == "import"] == ["xlwings_udfs.bas", "pe_buttons.bas"]
-    assert ("cell", "xlwings.conf", 1, 2, "xladdin.udfs") in calls
+    assert ("cell", "xlwings.conf", 1, 2, "xladdin.excel.udfs") in calls
     assert ("cell", "xlwings.conf", 2, 2, r"%LOCALAPPDATA%\pe-eval\venv\Scripts\pythonw.exe") in calls
     assert ("sheet", "Visible", ws.XL_SHEET_VERY_HIDDEN) in calls
     assert ("button", "汇总", "OnAction", "PE_ExportReport") in calls
@@ -304,7 +304,7 @@ def test_batch_files_find_the_supported_pythons_and_hand_over():
         assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b""), f"{name} needs CRLF line ends"
     install = (ROOT / "install.bat").read_bytes().decode("utf-8")
     assert install.startswith("@echo off\r\nchcp 65001")
-    assert r'"%PY%" "%~dp0xladdin\windows_setup.py" bootstrap --source "%~dp0."' in install
+    assert r'"%PY%" "%~dp0xladdin\excel\windows_setup.py" bootstrap --source "%~dp0."' in install
     assert r'windows_setup.py" uninstall' in (ROOT / "uninstall.bat").read_text(encoding="utf-8")
 
 

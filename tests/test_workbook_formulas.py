@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from scoring import IDENTITIES, assess, cells, load_ruleset, sample_evaluation
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.cli import main
 from xladdin.workbook import SHEET_NAMES, assess_workbook, expected_cells, open_workbook
 from xladdin.workbook import accounts as accounts_sheet

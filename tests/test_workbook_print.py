@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from scoring import IDENTITIES, load_ruleset, sample_evaluation
-from xladdin import build_templates
-from xladdin.pdf_convert import FONTS_CONF, find_converter
+from xladdin.workbook import build_templates
+from xladdin.files.pdf_convert import FONTS_CONF, find_converter
 from xladdin.workbook import accounts, indicators, summary, survey
 from xladdin.workbook import style as S
 

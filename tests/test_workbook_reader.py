@@ -9,13 +9,13 @@ import pytest
 from openpyxl import load_workbook
 
 from scoring import assess, load_ruleset, sample_evaluation, score_evaluation
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.cli import main
 from xladdin.workbook import (
     SHEET_NAMES, WorkbookError, accounts, assess_workbook, build_workbook, expected_cells, file, guide, indicators, info,
     open_workbook, read_evaluation, report, saved_results, survey, workbook_findings,
 )
-from xladdin.workbook.sheet import NAME_LAYOUT
+from xladdin.workbook.file import NAME_LAYOUT
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
 V1_SAMPLE = Path(__file__).with_name("fixtures") / "layout-v1-xundian-2024-sample.xlsx"
@@ -278,7 +278,7 @@ def test_new_writes_a_blank_template_and_never_overwrites(tmp_path, capsys):
 
 
 def test_new_with_a_custom_ruleset_file(tmp_path):
-    from scoring.ruleset import RULESET_DIR  # the shipped file as a user would copy it
+    from scoring.rules.ruleset import RULESET_DIR  # the shipped file as a user would copy it
 
     custom = tmp_path / "自定义.toml"
     custom.write_text((RULESET_DIR / "mof-2013.toml").read_text(encoding="utf-8").replace('id = "mof-2013"', 'id = "my-2025"'),
@@ -295,7 +295,7 @@ def test_new_with_a_custom_ruleset_file(tmp_path):
 def test_demo_writes_the_sample_workbook(tmp_path, capsys):
     import datetime as dt
 
-    from xladdin.pdf_convert import find_converter
+    from xladdin.files.pdf_convert import find_converter
 
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--out", str(tmp_path)]) == 0  # second run: numbered copies, nothing overwritten

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 from scoring import IDENTITIES, NARRATIVE_SECTIONS, ROWS, load_ruleset, sample_evaluation, shipped_rulesets
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 from xladdin.workbook import SHEET_NAMES
 from xladdin.workbook import accounts as accounts_sheet
 from xladdin.workbook import guide as guide_sheet
@@ -14,7 +14,7 @@ from xladdin.workbook import info as info_sheet
 from xladdin.workbook import report as report_sheet
 from xladdin.workbook import summary as summary_sheet
 from xladdin.workbook import survey as survey_sheet
-from xladdin.workbook.sheet import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
+from xladdin.workbook.file import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
 
 TEMPLATES = build_templates.TEMPLATES_DIR
 SAMPLE = TEMPLATES / build_templates.sample_name()
@@ -29,7 +29,7 @@ def workbook(request):
 
 
 def test_committed_files_match_a_fresh_build():
-    """Regenerate with `python -m xladdin.build_templates` when this fails."""
+    """Regenerate with `python -m xladdin.workbook.build_templates` when this fails."""
     assert build_templates.drift() == []
 
 
@@ -203,5 +203,5 @@ def test_the_sample_holds_the_seed_figures():
 def test_guide_explains_colours_and_conventions():
     ws = load_workbook(TEMPLATES / build_templates.template_name("xundian-2024"))[guide_sheet.NAME]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
-    for needle in ("浅黄色", "浅蓝色", "红色", "琥珀色", "③=0.7", "全部", "pe-eval score", "PE_CHECK", "xladdin.udfs"):
+    for needle in ("浅黄色", "浅蓝色", "红色", "琥珀色", "③=0.7", "全部", "pe-eval score", "PE_CHECK", "xladdin.excel.udfs"):
         assert needle in text

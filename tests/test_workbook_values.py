@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from xladdin import build_templates
+from xladdin.workbook import build_templates
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
 

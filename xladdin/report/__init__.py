@@ -1,4 +1,7 @@
-"""The formatted report: Word in GB/T 9704 layout, optionally PDF."""
+"""The formatted report: Word in GB/T 9704 layout, optionally PDF.
+
+May import ``scoring``'s public names, ``xladdin.workbook`` and ``xladdin.files``.
+"""
 from .build import ReportResult, build_report, default_report_path
 from .layout import ReportFonts
 

@@ -32,8 +32,8 @@ from scoring import (
     placeholder_values,
 )
 
-from ..pdf_convert import ConverterMissing, docx_to_pdf
-from ..safe_io import available_path, write_new
+from ..files.pdf_convert import ConverterMissing, docx_to_pdf
+from ..files.safe_io import available_path, write_new
 from . import charts, tables
 from .analysis import indicator_analysis, level2_count
 from .draft import is_draft, mark_draft

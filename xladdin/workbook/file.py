@@ -26,7 +26,10 @@ from scoring import (
     load_ruleset,
 )
 
-from .sheet import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
+LAYOUT_VERSION = 1  # bump whenever a cell moves: the reader refuses workbooks of another version
+NAME_RULESET = "规则集"
+NAME_LAYOUT = "版式版本"
+
 
 MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 200_000_000

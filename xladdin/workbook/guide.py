@@ -6,16 +6,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scoring import Assessment, Ruleset
 
 from . import style as S
-from .file import WorkbookFile
+from .file import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET, WorkbookFile
 from .guide_text import COLOURS, guide_sections
-from .sheet import (
-    LAYOUT_VERSION,
-    NAME_LAYOUT,
-    NAME_RULESET,
-    BuildJob,
-    Expected,
-    Reading,
-)
+from .sheet import BuildJob, Expected, Reading
 
 NAME = "说明"
 RULESET_CELL = "B3"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from scoring import ALIASES, PLACEHOLDERS, Ruleset
 
 from .. import UDF_MODULE
-from .sheet import LAYOUT_VERSION
+from .file import LAYOUT_VERSION
 
 Section = tuple[str, list[str]]
 

@@ -32,7 +32,8 @@ from scoring import (
 from . import accounts, info, survey
 from . import style as S
 from .file import WorkbookError, WorkbookFile
-from .sheet import NAME_RULESET, BuildJob, Expected, Reading
+from .file import NAME_RULESET
+from .sheet import BuildJob, Expected, Reading
 
 NAME = "指标体系"
 HEADER_ROW = 3

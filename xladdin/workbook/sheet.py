@@ -1,4 +1,4 @@
-"""What every sheet module shares: the layout version, defined names, and the sheet contract.
+"""What every sheet module shares: cell addresses for defined names, and the sheet contract.
 
 Each sheet of the evaluation workbook is one module (``guide``, ``info``, ``accounts``,
 ``indicators``, ``survey``, ``summary``, ``report``) that owns its addresses and implements
@@ -14,11 +14,7 @@ if TYPE_CHECKING:
 
     from scoring import Assessment, Evaluation, Ruleset
 
-    from .file import WorkbookFile
-
-LAYOUT_VERSION = 1  # bump whenever a cell moves: the reader refuses workbooks of another version
-NAME_RULESET = "规则集"
-NAME_LAYOUT = "版式版本"
+from .file import WorkbookFile
 
 
 def absolute(sheet: str, cell: str) -> str:

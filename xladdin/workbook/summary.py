@@ -19,7 +19,8 @@ from scoring import (
 from . import accounts, indicators, info, survey
 from . import style as S
 from .file import WorkbookFile
-from .sheet import NAME_RULESET, BuildJob, Expected, Reading
+from .file import NAME_RULESET
+from .sheet import BuildJob, Expected, Reading
 
 NAME = "汇总"
 BUTTON_CELLS = ("F2", "I2")  # left free for the buttons the Windows installer adds (xladdin.BUTTONS)

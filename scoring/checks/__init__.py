@@ -1,0 +1,5 @@
+"""Findings on an evaluation: its own inputs (identities, questionnaire, indicator inputs, basic facts) and the
+cross-checks between figures that should agree.
+
+May import ``scoring.common``, ``scoring.model`` and ``scoring.rules``.
+"""

@@ -1,0 +1,407 @@
+"""Tally a 问卷星 export into the questionnaire's counts: match questions and options, screen respondents, count.
+
+Matched to a workbook's questions, a question is paired by number and title (whitespace and punctuation
+ignored; by title alone when the numbers differ), an answer by option position (按序号), score (按分数)
+or text (按文本). Every answer that fits no option is an error naming both sides; nothing is guessed.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .table import ExportError, cell_at, shown, squeeze, text
+from ..common.findings import Finding, Severity
+from ..common.numbers import ZERO, fmt_points
+from ..model.survey import Survey, SurveyOption, SurveyQuestion, parse_points
+from .survey_export import (
+    MODE_NAMES,
+    MULTI,
+    SKIP_NUMBERS,
+    SKIP_TEXTS,
+    Item,
+    Mode,
+    SurveyExport,
+    answer_text,
+    ip_address,
+    number_or_none,
+    seconds,
+)
+
+MAX_LISTED = 30  # problems listed in one message
+MAX_OPTION_NUMBER = 100  # an option number (按序号) beyond this is a wrong cell, not an option
+_SAMPLED_ROWS = 200  # rows looked at to tell 按序号 from 按分数 when the file name does not say
+_LETTER = re.compile(r"^[A-Za-z]\s*[.、:：\s]\s*")
+Answer = Hashable  # None (skipped), one option key, or a tuple of keys (several options chosen)
+
+
+class _Bad(str):
+    """Why a cell fits no option (kept apart from the option keys, which may be text too)."""
+
+
+_WORDS = _Bad("不是数字")
+
+
+@dataclass(frozen=True)
+class Excluded:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class TalliedQuestion:
+    """One question's counts, option by option (the workbook's options when matched to one)."""
+
+    number: int
+    title: str
+    options: tuple[str, ...]  # as shown: "A 经常到基层调研", "选项1", "10分"
+    points: tuple[Decimal | None, ...]
+    counts: tuple[int, ...]
+    skipped: int
+    target: SurveyQuestion | None = None
+
+
+@dataclass(frozen=True)
+class SurveyImport:
+    name: str
+    title: str
+    mode: Mode
+    returned: int
+    valid: int
+    excluded: tuple[Excluded, ...]
+    questions: tuple[TalliedQuestion, ...]
+    notes: tuple[Finding, ...]
+
+    @property
+    def mode_name(self) -> str:
+        return MODE_NAMES[self.mode]
+
+    def json(self) -> dict[str, object]:
+        return {
+            "returned": self.returned, "valid": self.valid,
+            "excluded": [{"row": e.row, "reason": e.reason} for e in self.excluded],
+            "questions": [{"number": q.number, "title": q.title, "counts": list(q.counts), "skipped": q.skipped}
+                          for q in self.questions],
+        }
+
+    def survey(self, existing: Survey | None) -> tuple[Survey, list[Finding]]:
+        """The questionnaire with these counts: the workbook's questions filled, or new ones from a 按分数 export."""
+        notes = []
+        if self.questions and self.questions[0].target is not None:
+            questions = [_filled(q) for q in self.questions]
+            if existing is not None and any(o.count for q in existing.questions for o in q.options):
+                notes.append(_note("SVI-REPLACED", "工作簿问卷表原有的人数已替换为导入的人数"))
+        else:
+            questions = self._created()
+        if existing is None:
+            notes.append(_note("SVI-ISSUED", f"发放问卷份数按收回份数{self.returned}份填写，请按实际修改"))
+        title = {"title": existing.title} if existing else ({"title": self.title} if self.title else {})
+        issued = existing.issued if existing else self.returned
+        return Survey(**title, issued=issued, returned=self.returned, valid=self.valid, questions=questions), notes
+
+    def _created(self) -> list[SurveyQuestion]:
+        if any(p is None for q in self.questions for p in q.points):
+            raise ExportError(
+                f"工作簿问卷表还没有题目，而「{self.name}」（{self.mode_name}）不含各选项的标准分值：请先在问卷表"
+                "填写题目、选项和标准分值后再导入，或导入问卷星「按分数」导出的文件（按所得分值建立选项）")
+        return [
+            SurveyQuestion(number=n, text=q.title, options=[
+                SurveyOption(label=chr(ord("A") + i), text="", points=parse_points(p, f"第{q.number}题的分值") or ZERO, count=c)
+                for i, (p, c) in enumerate(zip(q.points, q.counts))])
+            for n, q in enumerate(self.questions, start=1)
+        ]
+
+
+def _filled(tallied: TalliedQuestion) -> SurveyQuestion:
+    question = tallied.target
+    assert question is not None
+    options = [o.model_copy(update={"count": c}) for o, c in zip(question.options, tallied.counts)]
+    return question.model_copy(update={"options": options})
+
+
+def _note(code: str, message: str, severity: Severity = "info") -> Finding:
+    return Finding(severity=severity, code=code, where="问卷导入", message=message)
+
+
+class _Problems:
+    """Every problem of the file, each bad answer value once with how many gave it and the first row."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.cells: dict[tuple[str, str], list[int]] = {}
+
+    def cell(self, where: str, value: object, reason: str, row: int) -> None:
+        seen = self.cells.setdefault((where, f"「{shown(value)}」{reason}"), [0, row])
+        seen[0] += 1
+
+    def check(self, name: str) -> None:
+        lines = self.lines + [f"{where}{what}（{n}处，如第{row}行）" for (where, what), (n, row) in self.cells.items()]
+        if lines:
+            more = f"\n……另有{len(lines) - MAX_LISTED}处" if len(lines) > MAX_LISTED else ""
+            listed = "\n".join(f"- {line}" for line in lines[:MAX_LISTED])
+            raise ExportError(f"「{name}」无法导入（共{len(lines)}处问题，未写入任何数据）：\n{listed}{more}")
+
+
+def import_survey(export: SurveyExport, questions: Sequence[SurveyQuestion] | None = None, *,
+                  min_seconds: int | None = None, dedupe_ip: bool = False) -> SurveyImport:
+    """Count ``export``'s answers, into ``questions`` (the workbook's) when given, else question by question as exported."""
+    problems = _Problems()
+    notes: list[Finding] = []
+    pairs: list[tuple[Item, SurveyQuestion | None]] = (
+        _match(export.items, questions, problems, notes) if questions else [(item, None) for item in export.items])
+    problems.check(export.name)
+    mode = export.mode or _numeric_mode(export, pairs, notes)
+    answers = [_answers(export, item, target, mode, problems) for item, target in pairs]
+    if not questions:  # on its own, a numeric export's column of words is a 填空 question: not counted
+        notes += [_note("SVI-TEXT", f"导出文件第{item.number}题「{item.title}」的答案不是选项序号或分值（填空题），未统计")
+                  for (item, _), found in zip(pairs, answers) if found.words]
+        pairs, answers = [p for p, a in zip(pairs, answers) if not a.words], [a for a in answers if not a.words]
+    excluded = _screen(export, [a.cells for a in answers], min_seconds, dedupe_ip, problems)
+    problems.check(export.name)
+    dropped = {e.row for e in excluded}
+    valid_rows = [i for i, (number, _) in enumerate(export.rows) if number not in dropped]
+    tallied = tuple(_tally(item, target, a, valid_rows, mode) for (item, target), a in zip(pairs, answers))
+    if export.ignored:
+        notes.append(_note("SVI-IGNORED", f"无法识别的列，未导入：{'、'.join(export.ignored)}", "warning"))
+    return SurveyImport(name=export.name, title=export.title, mode=mode, returned=len(export.rows),
+                        valid=len(valid_rows), excluded=tuple(excluded), questions=tallied, notes=tuple(notes))
+
+
+# ── matching ──────────────────────────────────────────────
+def _match(items: Sequence[Item], questions: Sequence[SurveyQuestion], problems: _Problems,
+           notes: list[Finding]) -> list[tuple[Item, SurveyQuestion | None]]:
+    """Each workbook question's export item: same number and title, else the one item with its title."""
+    by_number: dict[int, list[Item]] = {}
+    for item in items:
+        if not item.row:
+            by_number.setdefault(item.number, []).append(item)
+    pairs: list[tuple[Item, SurveyQuestion | None]] = []
+    taken: dict[Item, int] = {}
+    for question in questions:
+        title = squeeze(question.text)
+        same = by_number.get(question.number, [])
+        if len(same) == 1 and (not title or not same[0].title or title in same[0].aliases):
+            item = same[0]
+        else:
+            titled = [i for i in items if title and title in i.aliases]
+            if len(titled) != 1:
+                problems.lines.append(_unmatched(question, same, len(titled)))
+                continue
+            item = titled[0]
+            notes.append(_note("SVI-NUMBER",
+                               f"工作簿第{question.number}题「{question.text}」按标题对应导出文件第{item.number}题"))
+        if item in taken:
+            problems.lines.append(f"导出文件第{item.number}题「{item.title}」同时对应工作簿第{taken[item]}题和第{question.number}题")
+            continue
+        taken[item] = question.number
+        pairs.append((item, question))
+    notes += [_note("SVI-EXTRA", f"导出文件第{i.number}题「{i.title}」不在工作簿问卷表中，未导入")
+              for i in items if i not in taken]
+    return pairs
+
+
+def _unmatched(question: SurveyQuestion, same: list[Item], titled: int) -> str:
+    ours = f"工作簿第{question.number}题「{question.text}」"
+    if titled > 1:
+        return f"{ours}在导出文件中有{titled}道标题相同的题目，无法确定对应哪一道"
+    if len(same) == 1:
+        return f"{ours}与导出文件第{question.number}题「{same[0].title}」标题不同，导出文件中也没有与之标题相同的题目"
+    return f"导出文件中没有{ours}（题号和标题都找不到）"
+
+
+def _numeric_mode(export: SurveyExport, pairs: list[tuple[Item, SurveyQuestion | None]], notes: list[Finding]) -> Mode:
+    """按序号 or 按分数, from the numbers themselves when the file name does not say (both fitting is an error)."""
+    fits = {"index": True, "score": True}
+    for item, target in pairs:
+        if item.flags:
+            continue
+        values = {n for _, row in export.rows[:_SAMPLED_ROWS]
+                  if (n := number_or_none(cell_at(row, item.columns[0]))) is not None and n not in SKIP_NUMBERS}
+        if target is None:
+            fits["index"] = fits["index"] and all(v == v.to_integral_value() and v >= 1 for v in values)
+        else:
+            fits["index"] = fits["index"] and all(v in range(1, len(target.options) + 1) for v in values)
+            fits["score"] = fits["score"] and values <= {o.points for o in target.options}
+    if fits["index"] and fits["score"] and any(target is not None for _, target in pairs):
+        raise ExportError(f"无法判断「{export.name}」中的数字是选项序号还是分值（两种理解都说得通，结果不同）：请使用问卷星"
+                          "导出时的原文件名（含「按序号」或「按分数」）")
+    mode: Mode = "score" if fits["score"] and not fits["index"] else "index"
+    notes.append(_note("SVI-MODE", f"文件名未注明导出方式，按内容判断为{MODE_NAMES[mode]}"))
+    return mode
+
+
+# ── reading answers ───────────────────────────────────────
+@dataclass
+class _Answers:
+    cells: list[Answer]  # one per respondent row
+    keys: dict[Hashable, str]  # standalone: option key → how it is shown, in order of first appearance
+    words: bool = False  # a numeric export's column holding words (a 填空 question)
+
+
+def _answers(export: SurveyExport, item: Item, target: SurveyQuestion | None, mode: Mode,
+             problems: _Problems) -> _Answers:
+    found = _Answers([], {})
+    if item.flags:
+        options = _flag_options(item, target, problems)
+        found.cells = [_flag_answer(row, item, options, problems, number) for number, row in export.rows]
+        found.keys = dict(enumerate(item.flags))
+        return found
+    memo: dict[object, Answer | _Bad] = {}
+    column, where = item.columns[0], item.where()
+    for number, row in export.rows:
+        raw = cell_at(row, column)
+        answer = memo[raw] if raw in memo else memo.setdefault(raw, _decode(raw, mode, target, found.keys))
+        if isinstance(answer, _Bad):
+            if target is None and answer is _WORDS:
+                found.words = True
+            else:
+                problems.cell(where, raw, answer, number)
+            answer = None
+        found.cells.append(answer)
+    return found
+
+
+def _decode(raw: object, mode: Mode, target: SurveyQuestion | None, keys: dict[Hashable, str]) -> Answer | _Bad:
+    """A cell → None (skipped), an option (index into ``target``'s options, else a key recorded in ``keys``),
+    a tuple of them (several chosen), or why it fits none."""
+    value = text(raw)
+    if not value or value in SKIP_TEXTS:
+        return None
+    if mode == "text":
+        parts = [p for p in map(answer_text, shown(raw).split(MULTI)) if p]
+        found = [_option(squeeze(_LETTER.sub("", p)), p, mode, target, keys) for p in parts]
+    else:
+        number = number_or_none(raw)
+        if number is None:
+            return _WORDS
+        if number in SKIP_NUMBERS:
+            return None
+        if mode == "index" and (number != number.to_integral_value() or not 1 <= number <= MAX_OPTION_NUMBER):
+            return _Bad("不是选项序号（应为1、2、3……）")
+        found = [_option(int(number) if mode == "index" else number, value, mode, target, keys)]
+    bad = next((f for f in found if isinstance(f, _Bad)), None)
+    if bad is not None or not found:
+        return bad
+    return found[0] if len(found) == 1 else tuple(found)
+
+
+def _option(key: Hashable, shown: str, mode: Mode, target: SurveyQuestion | None,
+            keys: dict[Hashable, str]) -> Hashable | _Bad:
+    if target is None:
+        keys.setdefault(key, shown)
+        return key
+    options = target.options
+    ours = f"工作簿第{target.number}题"
+    if mode == "index":
+        assert isinstance(key, int)
+        return key - 1 if key <= len(options) else _Bad(f"超出{ours}的{len(options)}个选项（{_listed(target)}）")
+    if mode == "score":
+        hits = [i for i, o in enumerate(options) if o.points == key]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            return _Bad(f"对应{ours}的多个选项（{_listed(target)}），无法区分")
+        return _Bad(f"不是{ours}任一选项的分值（{_listed(target)}）")
+    hits = [i for i, o in enumerate(options) if squeeze(_LETTER.sub("", o.text)) == key]
+    return hits[0] if len(hits) == 1 else _Bad(f"不是{ours}的选项（{_listed(target)}）")
+
+
+def _listed(question: SurveyQuestion) -> str:
+    return "；".join(" ".join(p for p in (o.label, o.text, f"{fmt_points(o.points)}分") if p) for o in question.options)
+
+
+def _flag_options(item: Item, target: SurveyQuestion | None, problems: _Problems) -> list[int]:
+    """The option each 0/1 column stands for: its position, or the workbook option with its text (-1: none)."""
+    if target is None:
+        return list(range(len(item.flags)))
+    texts = [squeeze(_LETTER.sub("", o.text)) for o in target.options]
+    found = []
+    for flag in item.flags:
+        key = squeeze(_LETTER.sub("", flag))
+        found.append(texts.index(key) if texts.count(key) == 1 else -1)
+        if found[-1] < 0:
+            problems.lines.append(f"{item.where()}的选项「{flag}」不是工作簿第{target.number}题的选项（{_listed(target)}）")
+    return found
+
+
+def _flag_answer(row: Sequence[object], item: Item, options: list[int], problems: _Problems, number: int) -> Answer:
+    """The options ticked in a multi-select's 0/1 columns, None when none is."""
+    chosen = []
+    for option, column, name in zip(options, item.columns, item.flags):
+        raw = cell_at(row, column)
+        flag = number_or_none(raw)
+        if flag == 1 and option >= 0:
+            chosen.append(option)
+        elif flag not in (None, 0, 1, *SKIP_NUMBERS) or (flag is None and text(raw) not in ("", *SKIP_TEXTS)):
+            problems.cell(f"导出文件第{item.number}题（{name}）", raw, "应为1（选中）或0", number)
+    return tuple(chosen) or None
+
+
+# ── screening and counting ────────────────────────────────
+def _screen(export: SurveyExport, answers: list[list[Answer]], min_seconds: int | None, dedupe_ip: bool,
+            problems: _Problems) -> list[Excluded]:
+    """Rows that are not valid: no scored question answered; optionally too fast, or an IP seen before."""
+    if min_seconds is not None and export.time_column is None:
+        problems.lines.append("导出文件没有「所用时间」列，无法按最短用时筛选")
+    if dedupe_ip and export.ip_column is None:
+        problems.lines.append("导出文件没有「来自IP」列，无法按 IP 去重")
+    excluded: list[Excluded] = []
+    first_from: dict[str, int] = {}
+    answered = [any(cells[i] is not None for cells in answers) for i in range(len(export.rows))]
+    durations: dict[object, int | None] = {}
+    for index, (number, row) in enumerate(export.rows):
+        reason = "" if answered[index] else "未回答任何计分题目"
+        if not reason and min_seconds is not None and export.time_column is not None:
+            raw = cell_at(row, export.time_column)
+            used = durations[raw] if raw in durations else durations.setdefault(raw, seconds(raw))
+            if used is None:
+                problems.cell("所用时间", raw, "无法识别，应如 123秒 或 2分3秒", number)
+            elif used < min_seconds:
+                reason = f"用时{used}秒，少于{min_seconds}秒"
+        if not reason and dedupe_ip and export.ip_column is not None:
+            ip = ip_address(cell_at(row, export.ip_column))
+            if ip in first_from:
+                reason = f"来自IP {ip} 与第{first_from[ip]}行相同"
+            elif ip:
+                first_from[ip] = number
+        if reason:
+            excluded.append(Excluded(number, reason))
+    return excluded
+
+
+def _tally(item: Item, target: SurveyQuestion | None, answers: _Answers, valid_rows: list[int],
+           mode: Mode) -> TalliedQuestion:
+    counter: Counter[Hashable] = Counter()
+    skipped = 0
+    cells = answers.cells
+    for index in valid_rows:
+        answer = cells[index]
+        if answer is None:
+            skipped += 1
+        elif type(answer) is tuple:
+            counter.update(answer)
+        else:
+            counter[answer] += 1
+    if target is not None:
+        keys: list[Hashable] = list(range(len(target.options)))
+        shown = [f"{o.label} {o.text}".strip() for o in target.options]
+        points: list[Decimal | None] = [o.points for o in target.options]
+    else:
+        keys, shown, points = _standalone_options(answers.keys, mode, bool(item.flags))
+    return TalliedQuestion(number=target.number if target else item.number, title=target.text if target else item.title,
+                           options=tuple(shown), points=tuple(points), counts=tuple(counter[k] for k in keys),
+                           skipped=skipped, target=target)
+
+
+def _standalone_options(keys: dict[Hashable, str], mode: Mode,
+                        flags: bool) -> tuple[list[Hashable], list[str], list[Decimal | None]]:
+    """Options as exported: numbers 1…max (按序号), scores high to low (按分数), texts as first met (按文本)."""
+    if flags or mode == "text":
+        return list(keys), list(keys.values()), [None] * len(keys)
+    if mode == "index":
+        numbers: list[Hashable] = list(range(1, max((k for k in keys if isinstance(k, int)), default=0) + 1))
+        return numbers, [f"选项{n}" for n in numbers], [None] * len(numbers)
+    scores = sorted((k for k in keys if isinstance(k, Decimal)), reverse=True)
+    return list(scores), [f"{fmt_points(s)}分" for s in scores], list(scores)
