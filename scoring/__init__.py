@@ -60,10 +60,10 @@ if TYPE_CHECKING:
         read_evaluation,
         sample_evaluation,
     )
-    from .model.self_form import FUND_COLUMNS, FUND_LINES, FundBlock, FundLine, METHODS, SelfForm, TargetRow
+    from .model.self_form import FUND_COLUMNS, FUND_LINES, FormStructure, FundBlock, FundLine, METHODS, NATURE_LINES, SelfForm, TargetRow
     from .model.sources import describe as describe_source
     from .model.sources import resolve as resolve_source
-    from .model.survey import Survey, SurveyOption, SurveyQuestion, parse_points, parse_respondents
+    from .model.survey import Survey, SurveyOption, SurveyQuestion, parse_points, parse_respondents, parse_scale
     from .narrative.sections import (
         ALIASES,
         FUNDS_TEMPLATE,
@@ -84,10 +84,14 @@ if TYPE_CHECKING:
         Ruleset,
         RulesetError,
         load_ruleset,
+        parse_ruleset_json,
         read_ruleset_file,
+        resolve_ruleset,
+        ruleset_json,
         shipped_rulesets,
     )
     from .rules.scorecard import Scorecard, Unscored, score_evaluation
+    from .rules.self_structure import form_ruleset, structure_of
 
 # public name -> module (relative to this package) or module:attribute; the TYPE_CHECKING imports say the same
 _EXPORTS = {
@@ -108,6 +112,7 @@ _EXPORTS = {
     "FUND_COLUMNS": "model.self_form:FUND_COLUMNS",
     "FUND_LINES": "model.self_form:FUND_LINES",
     "Finding": "common.findings:Finding",
+    "FormStructure": "model.self_form:FormStructure",
     "FundBlock": "model.self_form:FundBlock",
     "FundLine": "model.self_form:FundLine",
     "Group": "rules.ruleset:Group",
@@ -125,6 +130,7 @@ _EXPORTS = {
     "MISSING_INPUT": "rules.indicator_score:MISSING_INPUT",
     "MissingInput": "rules.indicator_rules:MissingInput",
     "NARRATIVE_SECTIONS": "narrative.sections:NARRATIVE_SECTIONS",
+    "NATURE_LINES": "model.self_form:NATURE_LINES",
     "NarrativeSection": "narrative.sections:NarrativeSection",
     "OVERRIDDEN": "rules.indicator_score:OVERRIDDEN",
     "PLACEHOLDERS": "narrative.sections:PLACEHOLDERS",
@@ -160,6 +166,7 @@ _EXPORTS = {
     "describe_source": "model.sources:describe",
     "fill": "narrative.sections:fill",
     "fmt2": "common.numbers:fmt2",
+    "form_ruleset": "rules.self_structure:form_ruleset",
     "fmt_money": "common.numbers:fmt_money",
     "fmt_points": "common.numbers:fmt_points",
     "import_accounts": "exports.accounts_import:import_accounts",
@@ -177,12 +184,16 @@ _EXPORTS = {
     "parse_points": "model.survey:parse_points",
     "parse_rate": "common.evidence:parse_rate",
     "parse_respondents": "model.survey:parse_respondents",
+    "parse_scale": "model.survey:parse_scale",
     "parse_target": "common.targets:parse_target",
     "parse_yes_no": "common.evidence:parse_yes_no",
     "placeholder_values": "narrative.sections:placeholder_values",
     "printed_line": "model.accounts:printed_line",
     "read_evaluation": "model.evaluation:read_evaluation",
+    "parse_ruleset_json": "rules.ruleset:parse_ruleset_json",
     "read_ruleset_file": "rules.ruleset:read_ruleset_file",
+    "resolve_ruleset": "rules.ruleset:resolve_ruleset",
+    "ruleset_json": "rules.ruleset:ruleset_json",
     "read_survey_export": "exports.survey_export:read_survey_export",
     "resolve_source": "model.sources:resolve",
     "round2": "common.numbers:round2",
@@ -190,6 +201,7 @@ _EXPORTS = {
     "score_evaluation": "rules.scorecard:score_evaluation",
     "shipped_rulesets": "rules.ruleset:shipped_rulesets",
     "snapshot": "year_over_year:snapshot",
+    "structure_of": "rules.self_structure:structure_of",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 from .checks.crosschecks import cross_checks
 from .checks.inputs import input_findings
+from .checks.plausibility import plausibility_findings
 from .common.findings import Finding, most_severe_first
 from .model.evaluation import Evaluation
 from .narrative.lint import lint_narrative
@@ -63,7 +64,7 @@ def assess(
         card = card.model_copy(update={"complete": False, "grade": None, "incomplete": [*blocked, *card.incomplete]})
     findings = [*own.findings, *check_evaluation(evaluation, own.ruleset, card, where)]
     if evaluation.self_form is not None:
-        findings += fund_findings(evaluation.self_form.fund, where)
+        findings += fund_findings(evaluation.self_form.fund, where, ruleset.budget_adjustment_limit_pct)
     findings += _review(evaluation, card, where)
     return Assessment(evaluation, own.ruleset, card, tuple(most_severe_first(findings)), source, where)
 
@@ -79,6 +80,7 @@ def check_evaluation(
     return most_severe_first([
         *input_findings(evaluation, rs, card, where),
         *cross_checks(evaluation, rs, card, where),
+        *plausibility_findings(evaluation, rs, card, where),
         *lint_narrative(evaluation, card, where),
     ])
 

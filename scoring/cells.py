@@ -7,9 +7,12 @@ ranges (a 1×1 range counts as a single cell). Arithmetic is Decimal throughout.
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from typing import TypeVar
 
 from .model.accounts import (
     IDENTITIES,
@@ -22,7 +25,7 @@ from .model.accounts import (
 from .common.evidence import EvidenceError, parse_number
 from .rules.indicator_score import IndicatorScore, score_indicator
 from .common.numbers import fmt_money
-from .rules.ruleset import Ruleset, RulesetError, load_ruleset
+from .rules.ruleset import Ruleset, RulesetError, load_ruleset, parse_ruleset_json
 from .rules.self_eval import row_indicator
 from .model.survey import parse_respondents, survey_average, tally
 
@@ -33,17 +36,45 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SHOWN = 30  # characters of a typed name echoed in a message
 
 
+_T = TypeVar("_T")
+
+
 class CellError(Exception):
     """A message for the cell."""
 
 
+# What deeper code may still raise on a value no check foresaw: decimal.InvalidOperation (an ArithmeticError),
+# int() of a string over 4,300 digits and pydantic's ValidationError (ValueErrors), a nesting too deep.
+_UNUSABLE = (ArithmeticError, ValueError, RecursionError)
+UNUSABLE = "无法计算：单元格中的数值超出范围或含有无法识别的字符，请检查输入"
+_NETWORK = re.compile(r"//|/(\?\?|GLOBAL\?\?)/UNC/|/Device/Mup/", re.IGNORECASE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONG_NUMBER = re.compile(r"\d{300,}")
+
+
+def _never_raises(func: Callable[..., _T]) -> Callable[..., _T | str]:
+    """The worksheet function, with what no check foresaw shown as ``UNUSABLE`` in the cell, never raised."""
+    @functools.wraps(func)
+    def guarded(*args: object) -> _T | str:
+        try:
+            return func(*args)
+        except _UNUSABLE:
+            return UNUSABLE
+    return guarded
+
+
 def _scalar(value: object, what: str) -> object:
-    """One cell's value; a 1×1 range is unwrapped, a larger one is refused."""
+    """One cell's value; a 1×1 range is unwrapped, a larger one is refused, as is text no rule can read."""
     if isinstance(value, (list, tuple)):
         flat = _flatten(value)
         if len(flat) != 1:
             raise CellError(f"{what}应为单个单元格")
-        return flat[0]
+        value = flat[0]
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise CellError(f"{what}含有无法识别的字符（不成对的代理字符），请重新输入")
+        if _LONG_NUMBER.search(value):
+            raise CellError(f"{what}中的数字位数过多，请检查")
     return value
 
 
@@ -71,12 +102,21 @@ def _short(text: str) -> str:
 
 def is_network_path(text: str) -> bool:
     """``\\\\server\\share\\x.toml``, ``//server/x.toml`` or a mix such as ``\\/server/x.toml``: Windows opens
-    each as a share, which could leak Windows credentials."""
-    return text.replace("\\", "/").startswith("//")
+    each as a share, which could leak Windows credentials; so are the NT object paths that reach a share
+    (``\\??\\UNC\\server\\share\\…``, ``\\GLOBAL??\\UNC\\…``, ``\\Device\\Mup\\…``)."""
+    return _NETWORK.match(text.replace("\\", "/")) is not None
 
 
 def _ruleset(name: object) -> Ruleset:
-    text = _text(name, "规则集")
+    """A ruleset id or .toml path, or the ruleset a workbook embeds (its JSON, one cell or a column of them)."""
+    if isinstance(name, Ruleset):  # the workbook check passes the workbook's own (embedded) ruleset
+        return name
+    text = "".join(str(v) for v in _flatten(name) if v is not None).strip()
+    if text.startswith("{"):
+        try:
+            return _embedded(text)
+        except RulesetError as exc:
+            raise CellError(exc.problems[0] if exc.problems else str(exc)) from None
     if not text:
         raise CellError("未指定规则集")
     if _CONTROL.search(text):
@@ -87,6 +127,11 @@ def _ruleset(name: object) -> Ruleset:
         return load_ruleset(text)
     except RulesetError as exc:
         raise CellError(exc.problems[0] if exc.problems else str(exc)) from None
+
+
+@functools.lru_cache(maxsize=8)
+def _embedded(text: str) -> Ruleset:
+    return parse_ruleset_json(text, "工作簿中保存的规则集")
 
 
 def _indicator_score(ruleset, code, input1, input2, override, reason) -> IndicatorScore:
@@ -100,6 +145,7 @@ def _indicator_score(ruleset, code, input1, input2, override, reason) -> Indicat
     return score_indicator(indicator, values, _scalar(override, "人工得分"), _scalar(reason, "理由"))
 
 
+@_never_raises
 def score(ruleset: object, code: object, input1: object, input2: object, override: object, reason: object) -> float | str:
     """The indicator's score (override if any), or why there is none."""
     try:
@@ -109,6 +155,7 @@ def score(ruleset: object, code: object, input1: object, input2: object, overrid
     return result.explanation if result.score is None else float(result.score)
 
 
+@_never_raises
 def explain(ruleset: object, code: object, input1: object, input2: object, override: object, reason: object) -> str:
     """How the score was reached, in words that can be checked by hand."""
     try:
@@ -117,6 +164,7 @@ def explain(ruleset: object, code: object, input1: object, input2: object, overr
         return str(exc)
 
 
+@_never_raises
 def grade(total: object, ruleset: object) -> str:
     """The grade (优/良/中/差 or the ruleset's own bands) for a total score, as ``Ruleset.grade`` gives it."""
     try:
@@ -134,6 +182,7 @@ def _survey_total(points: object, counts: object) -> Decimal:
     return tally(points, counts)
 
 
+@_never_raises
 def survey_total(points: object, counts: object) -> float | str:
     """Σ points × count over two parallel ranges (blank rows skipped)."""
     try:
@@ -142,6 +191,7 @@ def survey_total(points: object, counts: object) -> float | str:
         return str(exc)
 
 
+@_never_raises
 def survey_avg(points: object, counts: object, valid: object) -> float | str:
     """问卷综合得分 = Σ points × count ÷ valid questionnaires, rounded half up; "" while the count is blank."""
     try:
@@ -175,6 +225,7 @@ def _final_column(identity: Identity, lhs: object, terms: tuple[object, ...]) ->
     return accounts
 
 
+@_never_raises
 def check(code: object, lhs: object, *terms: object) -> str:
     """An accounts identity in one column: ✓, ``差额 …`` (actual − expected), ``未录入第58行`` when a figure
     it needs is blank (see ``accounts.unentered``), or "" when all are blank."""
@@ -220,6 +271,8 @@ def row_cells(ruleset: object, *args: object) -> tuple[float | str, str]:
         result = _row_score(ruleset, *args)
     except CellError as exc:
         return str(exc), str(exc)
+    except _UNUSABLE:
+        return UNUSABLE, UNUSABLE
     if result is None:
         return "", ""
     return (result.explanation if result.score is None else float(result.score)), result.explanation

@@ -133,8 +133,8 @@ def test_a_workbook_of_a_user_ruleset_refuses_another_and_accepts_its_moved_file
     assert "按规则集「example」生成，不能改用规则集「xundian-2024」" in capsys.readouterr().err
     moved = tmp_path / "moved.toml"
     example_toml.rename(moved)
-    assert main(["score", str(out)]) == 2
-    assert "不存在" in capsys.readouterr().err
+    assert main(["score", str(out)]) == 0  # the workbook carries its ruleset: the file is not needed
+    assert "规则集：示例指标体系" in capsys.readouterr().out
     assert main(["score", str(out), "--ruleset", str(moved)]) == 0
     assert "规则集：示例指标体系" in capsys.readouterr().out
 

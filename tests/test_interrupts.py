@@ -1,4 +1,5 @@
-"""Ctrl-C and SIGTERM during `pe-eval report --pdf`: LibreOffice is stopped and its private folder removed."""
+"""Ctrl-C, SIGTERM and SIGHUP during `pe-eval report --pdf`: LibreOffice is stopped and its private folder removed;
+a Ctrl-C while the program loads ends without a traceback."""
 import contextlib
 import os
 import re
@@ -74,7 +75,8 @@ def hanging_soffice(tmp_path):
 
 
 @posix_with_pgrep
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", signal.SIGTERM)],
+                         ids=["SIGTERM", "Ctrl-C", "SIGHUP (terminal closed)"])
 def test_interrupt_stops_converter_and_its_children(tmp_path, hanging_soffice, signum):
     done = interrupt_report(tmp_path, signum, hanging_soffice, program="time.sleep")
     assert done.returncode == 130
@@ -99,3 +101,40 @@ def test_keyboard_interrupt_in_process_ends_cleanly(monkeypatch, capsys):
     assert cli.main(["schema"]) == 130
     assert capsys.readouterr().err == "已中断。\n"
     assert signal.getsignal(signal.SIGTERM) == before  # main() put the handler back
+
+
+def test_keyboard_interrupt_while_loading_ends_cleanly(monkeypatch, capsys):
+    import builtins
+
+    import xladdin.cli
+
+    real_import = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name == "commands":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "xladdin.cli.commands")
+    monkeypatch.delattr(xladdin.cli, "commands")
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    assert xladdin.cli.main(["schema"]) == 130
+    assert capsys.readouterr().err == "已中断。\n"
+
+
+def test_an_interrupt_dropped_inside_a_finalizer_still_ends_the_command(monkeypatch, capsys):
+    """Python cannot raise from a finalizer (e.g. a zip file closed by garbage collection): the command must not
+    then carry on and end as if nothing happened."""
+    class ClosedLate:
+        def __del__(self):
+            cli._interrupt(signal.SIGINT, None)
+
+    def schema(args):
+        ClosedLate()  # dropped at once: its finalizer runs here, and the interrupt raised in it goes nowhere
+        print("写完了")
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_schema", schema)
+    assert cli.main(["schema"]) == 130
+    out, err = capsys.readouterr()
+    assert (out, err) == ("写完了\n", "已中断。\n")  # and no "Exception ignored in" about it

@@ -59,7 +59,8 @@ def test_check_exit_status(sample_file, seed, tmp_path, capsys):
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert {f["severity"] for f in findings} == {"warning", "info"}
     assert {f["code"] for f in findings if f["severity"] == "info"} == {"XCHK-PROGRESS", "XCHK-BUDGET-ADJUST",
-                                                                        "XCHK-OVERRIDE-TOTAL", "XCHK-PARTIAL"}
+                                                                        "XCHK-OVERRIDE-TOTAL", "XCHK-PARTIAL",
+                                                                        "XCHK-PROCUREMENT", "RPT-LINT-PLAN-YEAR"}
     assert {"severity", "code", "where", "message", "expected", "actual"} <= set(findings[0])
     seed.accounts.set(1, "final", Decimal("5220840.39"))
     broken = tmp_path / "broken.json"
@@ -109,8 +110,8 @@ def test_batch_scores_every_file_and_survives_bad_ones(tmp_path, seed, capsys):
     assert "共3个文件：1个有错误，1个无法读取。" in out
     lines = summary.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "文件,单位名称,年度,规则集,总得分,等级,错误,警告,未计分指标,说明"
-    assert ",93.56,优,0,7,," in lines[1]
-    assert ",93.56,优,1,7,," in lines[2] and "勾稽不符" in lines[2]
+    assert ",93.56,优,0,9,," in lines[1]
+    assert ",93.56,优,1,9,," in lines[2] and "勾稽不符" in lines[2]
     assert "无法读取" in lines[3]
     (tmp_path / "c.json").unlink()
     assert main(["batch", str(tmp_path)]) == 1  # findings only

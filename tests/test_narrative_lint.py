@@ -1,4 +1,4 @@
-"""报告文字检查 (RPT-LINT-…): each rule flags what it must and nothing it must not; the seed is clean."""
+"""报告文字检查 (RPT-LINT-…): each rule flags what it must and nothing it must not, and what a reviewer finds in the seed."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,14 +9,21 @@ from scoring import FUNDS_TEMPLATE, assess, check_evaluation, fill, placeholder_
 from scoring.narrative.lint import (
     Facts,
     agrees,
+    analysed_claims,
     count_claims,
     grade_claims,
     lint_narrative,
     lint_text,
     money_claims,
+    parts_claims,
+    plan_year_claims,
     policy_claims,
+    progress_claims,
     quote,
+    rate_claims,
     score_claims,
+    staff_claims,
+    three_public_claims,
     year_claims,
 )
 
@@ -197,26 +204,118 @@ def test_a_finding_quotes_the_sentence_gives_the_figure_and_names_the_cell(seed,
     seed.narrative["conclusion"] = "（一）评价结果。经评价，该部门总得分为92.56分，评价等级为“良”。"
     del seed.narrative["approach"]  # its citation of a superseded document (tested below)
     card = assess(seed, xundian).scorecard
-    findings = lint_narrative(seed, card, {"narrative.conclusion": "报告!C14"})
+    findings = [f for f in lint_narrative(seed, card, {"narrative.conclusion": "报告!C14"}) if f.where == "报告!C14"]
     assert [(f.code, f.severity, f.where) for f in findings] == [
         ("RPT-LINT-GRADE", "warning", "报告!C14"), ("RPT-LINT-TOTAL", "warning", "报告!C14"),
     ]
     assert findings[1].message == "报告写“经评价，该部门总得分为92.56分，评价等级为“良”。”，而计算所得评价总得分为93.56分"
     assert findings[1].difference == Decimal("-1.00")
-    assert lint_narrative(seed, card, {})[0].where == "报告「四、评价结论和绩效分析」"
+    assert "报告「四、评价结论和绩效分析」" in {f.where for f in lint_narrative(seed, card, {})}
     assert "RPT-LINT-TOTAL" in {f.code for f in check_evaluation(seed, xundian, card)}
 
 
-def test_the_seed_report_cites_one_superseded_document_and_no_wrong_figure(seed_assessment):
-    """The published report's own text: every figure it types agrees with the data; its 评价依据 cites the 2011
-    办法, replaced in 2020, for the year 2024."""
-    (finding,) = [f for f in seed_assessment.findings if f.code.startswith("RPT-LINT")]
-    assert (finding.code, finding.severity, finding.where) == ("RPT-LINT-POLICY", "warning", "报告「三、评价思路和过程」")
-    assert "（财预〔2011〕285号）；3.《昆明市" in finding.message and "（财预〔2020〕10号）取代" in finding.message
+def test_what_a_reviewer_finds_in_the_seed_report(seed_assessment):
+    """The published report's own text: its 评价依据 cites the 2011 办法, replaced in 2020, for the year 2024; its
+    流动资产 44.83万元 lists 89.13万元 of parts (two of them liabilities: 其他应交税费, 应交财政款); its score
+    98.67 is over the 49 valid questionnaires, not the 50 it says were analysed; its 2024年工作打算 is for 2025."""
+    found = {f.code: f for f in seed_assessment.findings if f.code.startswith("RPT-LINT")}
+    assert {code: (f.severity, f.where) for code, f in found.items()} == {
+        "RPT-LINT-POLICY": ("warning", "报告「三、评价思路和过程」"),
+        "RPT-LINT-PARTS": ("warning", "报告「（七）固定资产情况」"),
+        "RPT-LINT-SURVEY": ("warning", "报告「附件1 成本效益分析报告」"),
+        "RPT-LINT-PLAN-YEAR": ("info", "报告「附件2 部门职能分解及工作完成情况」"),
+    }
+    assert "（财预〔2011〕285号）；3.《昆明市" in found["RPT-LINT-POLICY"].message
+    assert "（财预〔2020〕10号）取代" in found["RPT-LINT-POLICY"].message
+    assert "流动资产年末数为44.83万元，其中库存现金年末数为0万元" in found["RPT-LINT-PARTS"].message
+    assert found["RPT-LINT-PARTS"].message.endswith("而“其中”所列4项合计89.13万元，超过总数44.83万元")
+    assert "通过对50份社会公众或服务对象满意度调查问卷统计分析" in found["RPT-LINT-SURVEY"].message
+    assert found["RPT-LINT-SURVEY"].message.endswith("而问卷得分按有效问卷49份计算（发放50份）")
+    assert "“三、2024年工作打算”" in found["RPT-LINT-PLAN-YEAR"].message
 
 
 def test_filled_text_and_the_funds_template_agree_with_the_data(seed_assessment, facts):
     values = dict(facts.values)
     texts = [*seed_assessment.evaluation.narrative.values(), "\n".join(FUNDS_TEMPLATE)]
     codes = [[f.code for f in lint_text(fill(text, values)[0], facts, "报告")] for text in texts]
-    assert sorted(code for text_codes in codes for code in text_codes) == ["RPT-LINT-POLICY"]
+    assert sorted(code for text_codes in codes for code in text_codes) == [
+        "RPT-LINT-PARTS", "RPT-LINT-PLAN-YEAR", "RPT-LINT-POLICY", "RPT-LINT-SURVEY"]
+
+
+# ── what a 财政局 reviewer checks: staff, 三公经费 by year, progress, rates, totals and parts ──
+# The seed: 编制数 28, 在职（编内）23, 劳务派遣 15; 三公经费 2.40 (2024) and 2.62 (2023); 执行进度 6月末 60.46%,
+# 9月末 76.19%, 11月末 85.17%, 全年 98%; 预算执行率 100.00%; 问卷 50 issued, 49 valid.
+
+@pytest.mark.parametrize("sentence, rule, code", [
+    ("2024年融媒体中心编制人数为30人，年末实有在编人数为23人，没有超编现象。", staff_claims, "RPT-LINT-STAFF"),
+    ("核定事业编制26名。", staff_claims, "RPT-LINT-STAFF"),
+    ("其中:编内人员25人，劳务派遣15人。", staff_claims, "RPT-LINT-STAFF"),
+    ("其中:编内人员23人，劳务派遣12人。", staff_claims, "RPT-LINT-STAFF"),
+    ("2022年三公经费为2.62万元，2024年三公经费为2.4万元。", three_public_claims, "RPT-LINT-THREE-PUBLIC"),  # the seed's
+    ("2024年三公经费实际支出2.60万元。", three_public_claims, "RPT-LINT-THREE-PUBLIC"),
+    ("2023年“三公”经费为2.4万元。", three_public_claims, "RPT-LINT-THREE-PUBLIC"),
+    ("6月末融媒体中心部门预算执行进度达到65.46%，9月末达到76.19%。", progress_claims, "RPT-LINT-PROGRESS"),
+    ("预算执行进度：9月末达到70%，全年执行进度为98%。", progress_claims, "RPT-LINT-PROGRESS"),
+    ("商品和服务支出按预算进度执行，预算执行率95%。", rate_claims, "RPT-LINT-RATE"),
+    ("三、2024年工作打算", plan_year_claims, "RPT-LINT-PLAN-YEAR"),
+    ("（二）2023年度工作计划", plan_year_claims, "RPT-LINT-PLAN-YEAR"),
+])
+def test_reviewer_checks_flag(sentence, rule, code, facts):
+    assert codes(rule, sentence, facts) == [code]
+
+
+@pytest.mark.parametrize("sentence, rule", [
+    ("2024年融媒体中心编制人数为28人，年末实有在编人数为23人，没有超编现象。", staff_claims),
+    ("核定事业编制28名，其中:管理人员编制4名，专业技术人员编制24名。", staff_claims),
+    ("2024年年末在职人员共38人。其中:编内人员23人，劳务派遣15人。", staff_claims),
+    ("2023年编制人数为30人。", staff_claims),  # another year
+    ("2023年三公经费实际支出2.62万元，2024年三公经费实际支出2.40万元。", three_public_claims),
+    ("2024年三公经费预算3万元。", three_public_claims),  # a budget, not spending
+    ("2020年三公经费为5万元。", three_public_claims),  # another year, another figure
+    ("6月末融媒体中心部门预算执行进度达到60.46%，9月末达到76.19%，11月末达到85.17%，全年执行进度为98%。", progress_claims),
+    ("全年预算执行率达到100%。", rate_claims),
+    ("全年预算执行率达到100%。", progress_claims),  # a rate, not the 全年 progress
+    ("6月末完成全年任务的65%，执行进度正常。", progress_claims),  # not the progress
+    ("项目支出预算执行率为95%。", rate_claims),  # another row
+    ("预算执行率不低于95%。", rate_claims),  # a target
+    ("参照上年度目标责任下达的目标任务和2024年度工作计划编制预算。", plan_year_claims),  # not a heading
+    ("三、2025年工作打算", plan_year_claims),
+])
+def test_reviewer_checks_leave_alone(sentence, rule, facts):
+    assert rule(sentence, facts) == []
+
+
+def test_the_three_public_year_message_names_both_years(facts):
+    (claim,) = three_public_claims("2022年三公经费为2.62万元。", facts)
+    assert claim.message == "2.62万元是基本信息中2023年的三公经费（评价年度2024年，上年为2023年），年份有误"
+
+
+@pytest.mark.parametrize("line, total, added", [
+    ("流动资产年末数为44.83万元，其中库存现金年末数为0万元，银行存款年末数为44.78万元，其他应交税费年末数为2.82万元，"
+     "应交财政款41.53万元，固定资产净值年末数为1787.51万元。", "44.83", "89.13"),
+    ("2024年共支出535.08万元。其中：工资福利支出324.13万元；商品和服务支出252.09万元。", "535.08", "576.22"),
+    ("基本支出387.97万元（其中人员经费387.64万元，公用经费10.33万元），项目支出33.12万元。", "387.97", "397.97"),
+    ("2024年年末在职人员共36人。其中:编内人员23人，劳务派遣15人。", "36", "38"),
+])
+def test_parts_above_their_total_are_flagged(line, total, added, facts):
+    (claim,) = parts_claims(line, facts)
+    assert (claim.code, claim.expected, claim.actual) == ("RPT-LINT-PARTS", Decimal(total), Decimal(added))
+
+
+@pytest.mark.parametrize("line", [
+    "2024年实际总收入532.44万元（其中财政拨款收入522.08万元，其他收入10.36万元），总支出535.08万元。",
+    "2024年共支出535.08万元。其中：工资福利支出324.13万元；商品和服务支出52.09万元；对个人和家庭的补助78.95万元；资本性支出79.91万元。",
+    "基本支出387.97万元（其中人员经费377.64万元，公用经费10.33万元），项目支出33.12万元。",
+    "核定事业编制28名，其中:管理人员编制4名，专业技术人员编制24名。",
+    "2024年度预算资金421.1万元，其中：文化旅游体育与传媒支出327.23万元，社会保障和就业支出40.62万元，住房保障支出24.35万元，卫生健康支出28.89万元。",  # 421.09: within rounding
+    "总收入532.44万元，其中财政拨款522.08万元。",  # one part only: a list may leave parts out
+])
+def test_parts_within_their_total_are_left_alone(line, facts):
+    assert parts_claims(line, facts) == []
+
+
+def test_the_questionnaires_analysed_are_the_valid_ones(facts):
+    (claim,) = analysed_claims("通过对50份社会公众或服务对象满意度调查问卷统计分析，得分98.67分。", facts)
+    assert (claim.expected, claim.actual) == (Decimal(49), Decimal(50))
+    assert analysed_claims("通过对49份有效问卷统计分析，得分98.67分。", facts) == []
+    assert analysed_claims("共发放问卷50份，收回49份。", facts) == []

@@ -1,4 +1,5 @@
 """Every command on bad input ends with a Chinese message and an exit code, never a Python traceback."""
+import os
 import shutil
 import subprocess
 import sys
@@ -104,3 +105,12 @@ def test_a_workbook_with_only_unit_and_year_is_unfinished_not_差(tmp_path, caps
     assert main(["score", str(path)]) == 0
     out = capsys.readouterr().out
     assert "未完成：31项指标中31项未能计分" in out and "差" not in out.split("\n")[1]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_disk_under_the_output_is_one_clean_line():
+    """Output redirected to a full disk: one Chinese line, no "Exception ignored" from the flush at exit."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "xladdin.cli", "score", str(SAMPLE)], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUTF8": "1"})
+    assert (done.returncode, done.stderr) == (2, "错误：无法写出结果：磁盘已满\n")

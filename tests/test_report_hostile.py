@@ -38,7 +38,7 @@ def test_control_characters_escapes_and_dollars_in_every_text(seed, xundian, tmp
     seed.indicators[0].note = f"评价{CONTROL}说明"
     seed.info.execution_progress[0].label = "$x^2$"
     seed.info.execution_progress[1].label = r"$\frac$"  # not even valid mathtext
-    out = build_report(assess(seed, xundian), tmp_path / "报告.docx").docx_path
+    out = build_report(assess(seed, xundian), tmp_path / "报告.docx", show_reasons=True).docx_path
     xml = document_xml(out)
     assert not NOT_XML.search(xml) and "_x00" not in xml
     assert "寻甸融媒体中心" in xml and "单位职能说明。" in xml and "评价说明：评价说明" in xml

@@ -72,7 +72,7 @@ def test_exports_next_to_workbook_without_touching_it(tmp_path, caller, stub_rea
     assert mode == "info" and title == macros.ALERT_TITLE
     (report,) = tmp_path.glob("评价_绩效评价报告_*.docx")
     assert str(report) in prompt and prompt.startswith("报告已生成")
-    assert "检查发现0个错误、7个警告" in prompt
+    assert "检查发现0个错误、9个警告" in prompt
     assert workbook.read_bytes() == b"the user's workbook"
     (copy,) = book.api.copies
     assert stub_reader.calls == [copy] and copy.name == workbook.name and not copy.exists()  # temp copy removed
@@ -137,7 +137,7 @@ def test_report_environment_renders_in_a_subprocess(tmp_path, caller, monkeypatc
     ((prompt, _, mode),) = book.app.alerts
     assert mode == "info", prompt
     (report,) = tmp_path.glob("寻甸 评价_绩效评价报告_*.docx")
-    assert str(report) in prompt and "检查发现0个错误、7个警告" in prompt
+    assert str(report) in prompt and "检查发现0个错误、9个警告" in prompt
 
 
 def test_report_environment_is_found_beside_the_excel_environment(tmp_path, monkeypatch):

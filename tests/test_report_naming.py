@@ -4,7 +4,7 @@ from docx import Document
 
 from scoring import ALIASES, PLACEHOLDERS, assess, fill, indicator_system_name, is_known, load_ruleset, placeholder_values
 from xladdin.report import build_report
-from xladdin.workbook.guide_text import guide_sections
+from xladdin.workbook.guide_text import PLACEHOLDER_HEADING, guide_sections
 
 FULL = "寻甸县部门整体支出绩效评价指标体系（2024）"
 NEUTRAL = "部门整体支出绩效评价指标体系（2024）"
@@ -61,7 +61,7 @@ def test_unknown_names_still_error(name):
 
 
 def test_guide_lists_aliases_next_to_the_placeholder(xundian):
-    lines = dict(guide_sections(xundian))["八、报告占位符"]
+    lines = dict(guide_sections(xundian))[PLACEHOLDER_HEADING]
     assert "{总得分}（也可写{总分}）：绩效评价总得分（两位小数），如93.56" in lines
     assert any(line.startswith("{问卷满意率}（也可写{满意度}、{问卷满意度}）：") for line in lines)
 

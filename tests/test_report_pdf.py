@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from scoring import assess, load_ruleset, sample_evaluation
+from scoring import assess, fmt2, load_ruleset, sample_evaluation
 from xladdin.files.pdf_convert import find_converter, pdf_first_page_png
 from xladdin.report import build_report
 
@@ -77,3 +77,48 @@ def test_a_full_body_line_holds_28_characters(result):
     counts = Counter(len(re.findall(r"[\u4e00-\u9fff，。、；：（）“”]", line)) for line in text.splitlines())
     assert max((n for n in counts if n >= 20), key=counts.__getitem__) == 28
     assert max(counts) <= 29  # no line overfull (one may gain a character from compressed punctuation)
+
+
+STRETCHED = re.compile(r"(?:[\u4e00-\u9fff，：；。] ){6,}")  # a justified line spread letter by letter
+
+
+@pytest.fixture(scope="module")
+def self_result(tmp_path_factory):
+    """The self-evaluation sample's report and its PDF."""
+    out = tmp_path_factory.mktemp("pdf") / "自评报告.docx"
+    return build_report(assess(sample_evaluation("self-2020"), load_ruleset("self-2020")), out, pdf=True)
+
+
+def pdf_lines(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [line.replace(" ", "") for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("which", ["result", "self_result"])
+def test_no_score_wraps_and_no_line_is_stretched(which, request):
+    built = request.getfixturevalue(which)
+    evaluation = sample_evaluation("self-2020" if which == "self_result" else "xundian-2024")
+    card = assess(evaluation, load_ruleset(evaluation.ruleset)).scorecard
+    lines = pdf_lines(built.pdf_path)
+    scores = {fmt2(r.score) for r in card.indicators} | {fmt2(card.total)}
+    assert {"93.56", "10.00"} & scores  # the seed's total, the self sample's full scores
+    for score in scores:
+        assert any(score in line for line in lines), score
+    layout = subprocess.run(["pdftotext", "-layout", str(built.pdf_path), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    assert not [line for line in layout.splitlines() if STRETCHED.search(line)]
+
+
+def test_the_self_report_annex_prints_whole_scores(self_result):
+    """附件1's rows as printed (one line each): score columns as wide as their widest value."""
+    layout = subprocess.run(["pdftotext", "-layout", str(self_result.pdf_path), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    lines = [line.replace(" ", "") for line in layout.splitlines()]
+    for row in ("服务对象满意度≥90%93.5%1010.00", "总分10092.37优"):
+        assert row in lines, row
+
+
+def test_the_survey_results_stay_with_the_last_question(result):
+    pages = pdf_pages(result.pdf_path)
+    (page,) = [text for text in pages if "问卷综合得分" in text]
+    assert "您对该部门工作现状的总体评价" in page.replace("\n", "") and "98.67" in page

@@ -53,22 +53,24 @@ def test_one_row_per_readable_file_with_its_result(folder, rollup):
     rows = _rows(rollup, "汇总")
     assert [Path(r[1]).name for r in rows] == ["r0.xlsx", "r1-重报.xlsx", "r1.xlsx", "r2.xlsx", "r3.xlsx", "s4.xlsx"]
     by_file = {Path(r[1]).name: r for r in rows}
-    assert by_file["r0.xlsx"][2:10] == (unit_name(0), credit_code(0), 2024, "xundian-2024", 89.56, "良", "是", 4)
+    xundian, self_form = load_ruleset("xundian-2024").name, load_ruleset("self-2020").name  # names, not ids
+    assert by_file["r0.xlsx"][2:10] == (unit_name(0), credit_code(0), 2024, xundian, 89.56, "良", "是", 4)
     assert by_file["r1.xlsx"][6:10] == (93.26, "优", "是", 1) and by_file["r1-重报.xlsx"][6:10] == (93.26, "优", "是", 1)
-    assert by_file["r3.xlsx"][6:13] == (88.46, "未完成", "否", None, 1, 6, "A13")
+    assert by_file["r3.xlsx"][6:13] == (88.46, "未完成", "否", None, 1, 8, "A13")
     assert by_file["r3.xlsx"][13] == "A13未能计分：缺少输入：评定得分"
     assert by_file["r1.xlsx"][13].startswith("同一单位有多个文件（见 名单核对）")
-    assert by_file["s4.xlsx"][5:10] == ("self-2020", 91.71, "优", "是", 1)
+    assert by_file["s4.xlsx"][5:10] == (self_form, 91.71, "优", "是", 1)
     expected = assess(report_department(2), load_ruleset("xundian-2024")).scorecard.total
     assert Decimal(str(by_file["r2.xlsx"][6])) == expected == Decimal("89.96")
 
 
 def test_ranking_per_ruleset_ties_share_a_place_incomplete_last(rollup):
     ranked = [(r[0], r[1], r[2], r[4]) for r in _rows(rollup, "排名")]
+    xundian, self_form = load_ruleset("xundian-2024").name, load_ruleset("self-2020").name
     assert ranked == [
-        ("xundian-2024", 1, unit_name(1), 93.26), ("xundian-2024", 1, unit_name(1), 93.26),
-        ("xundian-2024", 3, unit_name(2), 89.96), ("xundian-2024", 4, unit_name(0), 89.56),
-        ("xundian-2024", "—", unit_name(3), 88.46), ("self-2020", 1, unit_name(4), 91.71),
+        (xundian, 1, unit_name(1), 93.26), (xundian, 1, unit_name(1), 93.26),
+        (xundian, 3, unit_name(2), 89.96), (xundian, 4, unit_name(0), 89.56),
+        (xundian, "—", unit_name(3), 88.46), (self_form, 1, unit_name(4), 91.71),
     ]
 
 
@@ -88,10 +90,11 @@ def test_roster_sheet_lists_missing_duplicate_and_unexpected_units(folder, rollu
 
 def test_indicator_statistics_of_the_folder(rollup):
     stats = {(r[0], r[1]): r[2:] for r in _rows(rollup, "指标得分")}
+    xundian, self_form = load_ruleset("xundian-2024").name, load_ruleset("self-2020").name
     # A13 of 2 points: 1.8, 1.8, 1.8 and 1.5 (r3 left it blank, so it is not counted)
-    assert stats[("xundian-2024", "A13")] == ("年度工作计划与年度工作目标的一致性", 2, 4, 1.73, 0.8625, 4, 1)
-    assert stats[("self-2020", "A1")][:3] == ("数量指标", 18, 1)
-    assert list(stats)[0] == ("xundian-2024", "A11") and ("self-2020", "A1-1") not in stats
+    assert stats[(xundian, "A13")] == ("年度工作计划与年度工作目标的一致性", 2, 4, 1.73, 0.8625, 4, 1)
+    assert stats[(self_form, "A1")][:3] == ("数量指标", 18, 1)
+    assert list(stats)[0] == (xundian, "A11") and (self_form, "A1-1") not in stats
 
 
 def test_charts_of_grades_and_scores_refer_to_their_data(rollup):
@@ -184,3 +187,29 @@ def test_last_year_sheet_pairs_units_and_names_their_swings(folder, tmp_path):
     assert rows[(unit_name(2), "r2.xlsx")][10] == "上年没有该单位的文件"
     assert rows[(unit_name(9), "gone.xlsx")][10] == "本年没有该单位的文件"
     assert rows[(None, "坏.xlsx")][10].startswith("上年的文件无法读取：") and "不是 Excel 工作簿" in rows[(None, "坏.xlsx")][10]
+
+
+def test_every_sheet_prints_with_title_unit_and_date_wrapped_and_one_page_wide(rollup):
+    wb = load_workbook(rollup)
+    for ws in wb.worksheets:
+        header = ws.HeaderFooter.oddHeader
+        assert header.center.text == f"部门整体支出绩效评价结果汇总表（{ws.title}）" and "编制单位：" in header.left.text
+        assert header.right.text.startswith("编制日期：") and header.right.text.endswith("日")
+        setup = ws.page_setup
+        assert (setup.orientation, setup.fitToWidth, str(ws.print_title_rows)) == ("landscape", 1, "$1:$1"), ws.title
+        assert ws.row_dimensions[1].height is None or ws.row_dimensions[1].height >= 15
+    summary = wb["汇总"]
+    assert all(summary.cell(row, 14).alignment.wrap_text for row in range(2, summary.max_row + 1))
+    stats = wb["指标得分"]
+    assert stats["A2"].value == "寻甸县部门整体支出绩效评价指标体系（2024）" and stats["A2"].alignment.wrap_text
+    assert stats.row_dimensions[2].height >= 2 * 16  # the ruleset's name on two lines, inside its cell
+
+
+def test_a_unit_without_a_name_gets_its_file_name_in_the_ranking_and_chart(tmp_path):
+    evaluation = report_department(0)
+    evaluation.info.unit_name = ""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "无名.json").write_text(evaluation.model_dump_json(), encoding="utf-8")
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "汇总.xlsx")]) in (0, 1)
+    (row,) = _rows(tmp_path / "汇总.xlsx", "排名")
+    assert row[2] == "（未填单位名称）无名.json"

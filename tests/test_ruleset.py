@@ -41,7 +41,7 @@ def _problems(data):
 
 
 def test_shipped_rulesets():
-    assert shipped_rulesets() == ["mof-2013", "self-2020", "self-coef", "xundian-2024"]
+    assert shipped_rulesets() == ["mof-2013", "self-2020", "self-coef", "self-top80", "xundian-2024"]
     xundian = load_ruleset("xundian-2024")
     assert (len(xundian.level1), len(xundian.level2), len(xundian.indicators)) == (3, 9, 31)
     assert sum(i.weight for i in xundian.indicators) == 100

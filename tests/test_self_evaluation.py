@@ -131,7 +131,7 @@ def test_new_then_twelve_rows_then_score_check_report(tmp_path, capsys):
     assert main(["check", str(path)]) == 0
     assert "0个错误" in capsys.readouterr().out
     out = tmp_path / "报告.docx"
-    assert main(["report", str(path), "--out", str(out)]) == 0
+    assert main(["report", str(path), "--out", str(out)]) == 1  # rows below target without 偏差原因: a 征求意见稿
     doc = Document(str(out))
     assert doc.paragraphs[0].text.replace("\n", "") == "示例县农业农村局2024年度部门整体支出绩效自评报告"
     form = doc.tables[-1]

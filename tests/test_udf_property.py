@@ -15,6 +15,7 @@ ODD_TEXTS = [
     "", " ", "\x00", "\x1b[31m", "a\x00b", "\r\n\t", "１２３", "４，２２８．５", "９９９９９９９９９９９９９９９９",
     "99999999999999", "1e308", "NaN", "Infinity", "-0", "①②③=0.7", "全部", "95%", "——", "9" * 5000, "①" * 2000,
     "\\\\host\\share\\x.toml", "\\/host/share/x.toml", "/nonexistent/x.toml", "\x00.toml", "a" * 5000 + ".toml",
+    "9" * 4400, "9" * 4400 + ".5", "1" + "0" * 5000 + "%", "\ud800", "数量\udfff指标", "1E+999999999", "-1e999999",
 ]
 SCALAR = st.one_of(
     st.none(),
@@ -22,7 +23,8 @@ SCALAR = st.one_of(
     st.integers(),
     st.sampled_from([10**30, -10**30, 10**15, 99999999999999, -1, 0, 2**63]),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([-0.0, 1e308, -1e308, 5e-324, float("nan"), float("inf"), 99999999999999.0, 0.1 + 0.2]),
+    st.sampled_from([-0.0, 1e308, -1e308, 5e-324, float("nan"), float("inf"), 99999999999999.0, 0.1 + 0.2,
+                     1.7976931348623157e308, -2.2250738585072014e-308]),
     st.decimals(allow_nan=True, allow_infinity=True),
     st.sampled_from([Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity"), Decimal("1E+30"),
                      Decimal("-1E+999999"), Decimal("1E-999999"), Decimal("99999999999999.999")]),
@@ -109,12 +111,31 @@ SELF_RULESET = st.one_of(st.sampled_from(["self-2020", "self-coef"]), RULESET)
 @given(SELF_RULESET, st.lists(ROW_VALUE, min_size=8, max_size=8))
 @example("self-2020", ["数量指标", "a", "≥1e400个", "1个", 5, None, None, None])
 @example("self-coef", ["产出指标", "a", "≥50个", "48人", 5, "系数", "1e999%", "≤0个"])
+@example("self-2020", ["数量指标", "\ud800", "≥50个", "60个", 5, None, None, None])  # a lone surrogate in the name
 def test_row_score_and_explain_never_raise(ruleset, args):
-    assert isinstance(cells.row_score(ruleset, *args), (float, str))
+    score = cells.row_score(ruleset, *args)
+    assert isinstance(score, (float, str))
     assert isinstance(cells.row_explain(ruleset, *args), str)
+    if isinstance(score, float) and isinstance(args[4], (int, float)) and not isinstance(args[4], bool):
+        assert score <= args[4], (score, args)  # never above the row's weight
 
 
-def test_what_the_property_found():
+@PROPERTY
+@given(st.decimals(min_value=Decimal("0.001"), max_value=100, places=4), st.sampled_from(["100%", "≥50个", "≤90万元"]))
+def test_a_row_score_never_exceeds_its_weight(weight, target):
+    actual = {"100%": "100%", "≥50个": "80个", "≤90万元": "10万元"}[target]
+    score = cells.row_score("self-2020", "数量指标", "指标", target, actual, float(weight), None, None, None)
+    assert isinstance(score, float) and Decimal(str(score)) <= weight, (score, weight)
+
+
+def test_what_the_property_found(tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert cells.score(str(deep), "A11", "①", None, None, None) == "TOML 嵌套层数过多，不是有效的规则集"
+    assert cells.score(RS, "A11", "9" * 4400, None, None, None) == "输入1中的数字位数过多，请检查"
+    assert cells.row_score("self-2020", "数量指标", "\ud800", "≥50个", "60个", 5, None, None, None) == \
+        "三级指标含有无法识别的字符（不成对的代理字符），请重新输入"
+    assert cells.row_score("self-2020", "数量指标", "人次", "100%", "100%", 54.4862, None, None, None) == 54.48
     assert cells.check([["ACC-27", "ACC-86"]], 1) == "勾稽代码应为单个单元格"
     assert cells.score(RS, "A11", _nested("①②", 5000), None, None, None) == 1.0  # too deep for an @example's repr
     assert cells.score("a\x00.toml", "A11", "①", None, None, None) == "规则集名称含有控制字符，请重新输入"
@@ -122,7 +143,9 @@ def test_what_the_property_found():
 
 
 # ── the ruleset argument: a share would make Windows send the user's credentials ──
-@pytest.mark.parametrize("path", [r"\\host\x.toml", "//host/x.toml", r"\/host/share/x.toml", r"/\host\share\x.toml"])
+@pytest.mark.parametrize("path", [r"\\host\x.toml", "//host/x.toml", r"\/host/share/x.toml", r"/\host\share\x.toml",
+                                  r"\??\UNC\host\share\x.toml", r"\\?\UNC\host\share\x.toml",
+                                  r"\GLOBAL??\UNC\host\x.toml", r"\Device\Mup\host\x.toml"])
 def test_every_spelling_of_a_share_is_a_network_path(path):
     assert is_network_path(path)
     assert cells.score(path, "A11", "①", None, None, None) == "规则集不能引用网络路径上的文件"

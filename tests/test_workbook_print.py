@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from scoring import IDENTITIES, load_ruleset, sample_evaluation
+from scoring import IDENTITIES, assess, fmt2, load_ruleset, sample_evaluation
 from xladdin.workbook import build_templates
 from xladdin.files.pdf_convert import FONTS_CONF, find_converter
 from xladdin.workbook import accounts, indicators, summary, survey
+from xladdin.workbook import report as report_sheet
 from xladdin.workbook import style as S
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
@@ -128,26 +129,37 @@ def test_accounts_print_on_three_landscape_pages(pdf, pages):
 
 
 @needs_calc
-def test_indicators_print_in_bands_of_three_landscape_pages(pdf, pages):
-    """Inputs, results and reference texts: each band of rows on three pages, 代码 repeated on each."""
+def test_indicators_print_each_indicator_on_one_page_then_the_reference_texts(pdf, pages):
+    """Inputs and results side by side, every indicator once, with its code, score and 计分说明 on one page; then
+    the reference texts with 代码 repeated; a merged 一级/二级 label is never split over two pages."""
     numbers = pages[indicators.NAME]
-    assert len(numbers) % 3 == 0 and 3 <= len(numbers) <= 18, numbers
+    assert len(numbers) % 2 == 0 and 2 <= len(numbers) <= 12, numbers
     _assert_legible_landscape(pdf, numbers)
     texts = [_text(pdf, [n]) for n in numbers]
-    heads = (("输入1项目", "计分方式"), ("计分说明", "人工评定理由"), ("评分细则", "数据来源"))
-    for index, text in enumerate(texts):
-        assert all(head in text for head in heads[index % 3]), f"page {numbers[index]}"
-    rs = load_ruleset(sample_evaluation().ruleset)
-    whole = "".join(texts)
-    for indicator in rs.indicators:  # every row printed in full: its code on each page of its band
-        assert len(re.findall(rf"(?<![A-Z0-9]){indicator.code}(?![0-9])", whole)) == 3, indicator.code
-    assert "项目支出预算执行率" in whole and rs.name in whole
+    main, reference = texts[:len(texts) // 2], texts[len(texts) // 2:]
+    assert all("输入1项目" in t and "计分说明" in t and "评分细则" not in t for t in main)
+    assert all("评分细则" in t and "数据来源" in t and "计分说明" not in t for t in reference)
+    evaluation = sample_evaluation()
+    rs = load_ruleset(evaluation.ruleset)
+    card = assess(evaluation, rs).scorecard
+    for indicator, result in zip(rs.indicators, card.indicators):
+        code = re.compile(rf"(?<![A-Z0-9]){indicator.code}(?![0-9])")
+        (page,) = [t for t in main if code.search(t)]
+        assert fmt2(result.score) in page and result.explanation[:6] in page.replace("\n", ""), indicator.code
+        assert len([t for t in reference if code.search(t)]) == 1, indicator.code
+    ws = load_workbook(SAMPLE)[indicators.NAME]
+    breaks = {brk.id + 1 for brk in ws.row_breaks.brk}  # the first row of each new page
+    for merged in ws.merged_cells.ranges:
+        if merged.min_col <= 2 and merged.max_row > merged.min_row:  # 一级 / 二级 labels
+            assert not [row for row in breaks if merged.min_row < row <= merged.max_row], str(merged)
 
 
 @needs_calc
 def test_guide_prints_portrait_one_page_wide(pdf, pages):
+    """At most two pages: the placeholder list stays on the screen (it is for writing the report)."""
     numbers = pages["说明"]
-    assert 1 <= len(numbers) <= 6, numbers
+    assert 1 <= len(numbers) <= 2, numbers
+    assert "报告占位符" not in _text(pdf, numbers)
     assert all(width < height for width, height in _sizes(pdf, numbers))
     assert "填写步骤" in _text(pdf, numbers[:1])
 
@@ -179,3 +191,21 @@ def test_every_accounts_amount_is_validated():
     inputs = [c.coordinate for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb == "00FFF2CC"]
     assert inputs and all(ref in amount.sqref for ref in inputs)
     assert accounts.cell(1, "initial") in amount.sqref and accounts.cell(68, "initial") not in amount.sqref  # printed —
+
+
+@needs_calc
+def test_info_hints_print_whole_and_the_report_sheet_prints_no_placeholders(pdf, pages):
+    info_text = _run("pdftotext", "-layout", "-f", str(pages["基本信息"][0]), "-l", str(pages["基本信息"][-1]), str(pdf), "-")
+    assert info_text.count("日期，如 2024-01-01") == 2  # 评价时段起, 评价时段止
+    (page,) = pages[report_sheet.NAME]
+    text = _text(pdf, [page])
+    assert "打印请用导出的评价报告" in text and "{" not in text
+
+
+def test_report_sheet_rows_fit_their_text():
+    ws = load_workbook(SAMPLE)[report_sheet.NAME]
+    evaluation = sample_evaluation()
+    for row in range(report_sheet.FIRST_ROW, ws.max_row + 1):
+        text = evaluation.narrative.get(ws[f"A{row}"].value, "")
+        needed = S.wrapped_lines(text, report_sheet.TEXT_WIDTH) * S.LINE_HEIGHT
+        assert ws.row_dimensions[row].height >= min(needed, report_sheet.MAX_ROW_HEIGHT), row

@@ -100,6 +100,20 @@ def _set(sheet, ref, value):
     return edit
 
 
+def _before_embedding(edit):
+    """A workbook written before rulesets were embedded: 说明!B3 alone names its ruleset."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from xladdin.workbook.file import EMBED_SHEET, NAME_RULESET, NAME_RULESET_REF
+
+    def old(wb):
+        wb.remove(wb[EMBED_SHEET])
+        wb.defined_names.pop(NAME_RULESET_REF)
+        wb.defined_names[NAME_RULESET] = DefinedName(NAME_RULESET, attr_text=f"{guide.NAME}!$B$3")
+        edit(wb)
+    return old
+
+
 def test_a_typed_value_in_a_bound_input_is_used_and_flagged(tmp_path):
     b12 = indicators.rows(XUNDIAN)["B12"]
     assert b12 == indicators.FIRST_ROW + 15
@@ -124,10 +138,10 @@ def test_a_changed_formula_is_flagged(tmp_path):
         (lambda wb: wb.remove(wb[survey.NAME]), "缺少工作表「问卷」"),
         (lambda wb: wb.defined_names.pop(NAME_LAYOUT), "不是本工具生成的评价工作簿（缺少定义名称「版式版本」）"),
         (_set(guide.NAME, "B5", 99), "工作簿版式为「99」，本程序只能读取第1版"),
-        (_set(guide.NAME, "B3", "nope"), "工作簿使用的规则集「nope」无法使用：没有名为「nope」的规则集"),
-        (_set(guide.NAME, "B3", "mof-2013"), "与规则集「mof-2013」不一致：指标体系!C6 应为指标A21"),
-        (_set(guide.NAME, "B3", r"\\server\share\rules.toml"), "位于网络路径上"),
-        (_set(guide.NAME, "B3", "/no/such/rules.toml"), "不存在、不是本机的普通文件"),
+        (_before_embedding(_set(guide.NAME, "B3", "nope")), "工作簿使用的规则集「nope」无法使用：没有名为「nope」的规则集"),
+        (_before_embedding(_set(guide.NAME, "B3", "mof-2013")), "与规则集「mof-2013」不一致：指标体系!C6 应为指标A21"),
+        (_before_embedding(_set(guide.NAME, "B3", r"\\server\share\rules.toml")), "位于网络路径上"),
+        (_before_embedding(_set(guide.NAME, "B3", "/no/such/rules.toml")), "不存在、不是本机的普通文件"),
         (_set(accounts.NAME, "B6", 2), "决算!B6 应为行次1"),
     ],
 )
@@ -147,7 +161,7 @@ def test_a_workbook_of_another_layout_cannot_be_read(tmp_path, edit, message):
         (info.NAME, info.cell("staff_actual"), "23.5", "应为非负整数，如 23"),
         (info.NAME, info.cell("three_public_current"), -2, "本年三公经费（万元）：应不小于0"),
         (indicators.NAME, "K4", "满分", "「满分」不是有效的A11人工得分，应填写数字，如 1.5"),
-        (survey.NAME, "E6", None, "第1题的选项缺少标准分值，如 10"),
+        (survey.NAME, "E6", "十分", "「十分」不是有效的第1题标准分值，应填写数字，如 10"),  # blank: SURVEY-POINTS
     ],
 )
 def test_an_unreadable_cell_is_an_error_finding_naming_the_cell(tmp_path, sheet, ref, value, message):
@@ -247,9 +261,10 @@ def test_score_and_check_a_workbook(capsys):
     assert main(["check", str(SAMPLE), "--json"]) == 0
     findings = json.loads(capsys.readouterr().out)["findings"]
     notes = [f["code"] for f in findings if f["severity"] == "info"]
-    assert [c for c in notes if not c.startswith("XCHK-")] == [] and len(notes) == 11  # cached values agree
+    assert [c for c in notes if not c.startswith(("XCHK-", "RPT-LINT-"))] == [] and len(notes) == 13  # cached values agree
     assert {f["code"] for f in findings if f["severity"] == "warning"} == {"IND-OVERRIDE", "INFO-CREDIT-CODE",
-                                                                          "RPT-LINT-POLICY"}
+                                                                          "RPT-LINT-POLICY", "RPT-LINT-PARTS",
+                                                                          "RPT-LINT-SURVEY"}
 
 
 def test_check_json_output_unchanged_for_json_files(tmp_path, seed, capsys):
@@ -269,7 +284,7 @@ def test_new_writes_a_blank_template_and_never_overwrites(tmp_path, capsys):
     out = tmp_path / "评价.xlsx"
     assert main(["new", "--ruleset", "mof-2013", str(out)]) == 0
     wb = load_workbook(out)
-    assert wb[guide.NAME]["B3"].value == "mof-2013" and wb.sheetnames == list(SHEET_NAMES)
+    assert wb[guide.NAME]["B3"].value == "mof-2013" and [ws.title for ws in wb if ws.sheet_state == "visible"] == list(SHEET_NAMES)
     before = out.read_bytes()
     assert main(["new", "--ruleset", "xundian-2024", str(out)]) == 2
     assert "文件已存在" in capsys.readouterr().err and out.read_bytes() == before

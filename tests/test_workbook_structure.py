@@ -14,7 +14,7 @@ from xladdin.workbook import info as info_sheet
 from xladdin.workbook import report as report_sheet
 from xladdin.workbook import summary as summary_sheet
 from xladdin.workbook import survey as survey_sheet
-from xladdin.workbook.file import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET
+from xladdin.workbook.file import EMBED_SHEET, LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET, NAME_RULESET_REF
 
 TEMPLATES = build_templates.TEMPLATES_DIR
 SAMPLE = TEMPLATES / build_templates.sample_name()
@@ -34,9 +34,10 @@ def test_committed_files_match_a_fresh_build():
 
 
 def test_sheets_names_and_version(workbook):
-    assert workbook.sheetnames == list(SHEET_NAMES)
+    assert workbook.sheetnames == [*SHEET_NAMES, EMBED_SHEET] and workbook[EMBED_SHEET].sheet_state == "veryHidden"
     names = {name: dn.attr_text for name, dn in workbook.defined_names.items()}
-    assert names[NAME_RULESET] == "说明!$B$3" and names[NAME_LAYOUT] == "说明!$B$5"
+    assert names[NAME_RULESET] == f"{EMBED_SHEET}!$A$1:$A$1"  # the formulas pass the embedded ruleset itself
+    assert names[NAME_RULESET_REF] == "说明!$B$3" and names[NAME_LAYOUT] == "说明!$B$5"
     assert {summary_sheet.NAME_TOTAL, summary_sheet.NAME_GRADE, "有效问卷数", "问卷综合得分", "问卷满意率"} <= set(names)
     assert workbook[guide_sheet.NAME]["B5"].value == LAYOUT_VERSION
     assert workbook[guide_sheet.NAME]["B3"].value in shipped_rulesets()
@@ -96,12 +97,15 @@ def test_indicator_groups_are_merged_like_the_seed(workbook):
     ws = workbook[indicators_sheet.NAME]
     merged = {str(r) for r in ws.merged_cells.ranges}
     order = indicators_sheet.order(rs)
+    page_starts = {brk.id + 1 for brk in ws.row_breaks.brk}  # a group over a page break is merged on each page
     for column, level in (("A", 0), ("B", 1)):
         for group in (rs.level1 if level == 0 else rs.level2):
             rows = [indicators_sheet.FIRST_ROW + i for i, item in enumerate(order) if item[level].code == group.code]
-            if len(rows) > 1:
-                assert f"{column}{rows[0]}:{column}{rows[-1]}" in merged
-            assert ws[f"{column}{rows[0]}"].value.startswith(f"{group.code}{group.name}")
+            cuts = [row for row in rows[1:] if row in page_starts]
+            for first, last in zip([rows[0], *cuts], [*(row - 1 for row in cuts), rows[-1]]):
+                if last > first:
+                    assert f"{column}{first}:{column}{last}" in merged
+                assert ws[f"{column}{first}"].value.startswith(f"{group.code}{group.name}")
     total = indicators_sheet.total_row(rs)
     assert ws[f"A{total}"].value == "合计"
     assert ws[f"M{total}"].value == f"=ROUND(SUM(M{indicators_sheet.FIRST_ROW}:M{total - 1}),2)"
@@ -152,11 +156,13 @@ def test_a_live_check_beside_every_identity(workbook):
         row = accounts_sheet.check_row(identity)
         assert ws[f"Q{row}"].value == identity.code
         formulas = [ws[f"{col}{row}"].value for col in "STU"]
-        assert formulas[2].startswith(f"=PE_CHECK($Q{row},")  # 决算数 is checked for every identity
+        assert f"PE_CHECK($Q{row}," in formulas[2]  # 决算数 is checked for every identity
         for column, value in zip(("initial", "budget", "final"), formulas):
             assert (value == "—") != accounts_sheet.check_applies(identity, column)
-    assert ws["U6"].value == "=PE_CHECK($Q6,E32,E6:E13)"  # ACC-27: 27 = Σ 1–8
-    assert ws[f"U{accounts_sheet.check_row(IDENTITIES[-1])}"].value == "=PE_CHECK($Q16,J34,E34,E32,J32)"  # 86 = 29 + 27 − 84
+    # blank without calling the add-in while no figure is entered (no #NAME? in WPS/LibreOffice)
+    assert ws["U6"].value == '=IF(COUNT(E32,E6:E13)=0,"",PE_CHECK($Q6,E32,E6:E13))'  # ACC-27: 27 = Σ 1–8
+    assert ws[f"U{accounts_sheet.check_row(IDENTITIES[-1])}"].value == (  # 86 = 29 + 27 − 84
+        '=IF(COUNT(J34,E34,E32,J32)=0,"",PE_CHECK($Q16,J34,E34,E32,J32))')
 
 
 def test_conditional_formats_freeze_and_print(workbook):
@@ -170,7 +176,7 @@ def test_conditional_formats_freeze_and_print(workbook):
     for name in (accounts_sheet.NAME, indicators_sheet.NAME):
         setup = workbook[name].page_setup
         assert setup.orientation == "landscape" and setup.paperSize == 9 and setup.fitToWidth == 1
-    assert workbook[indicators_sheet.NAME].column_dimensions["N"].width == 48
+    assert workbook[indicators_sheet.NAME].column_dimensions["N"].width == 34
 
 
 def test_summary_and_report_sheets(workbook):

@@ -10,6 +10,7 @@ Which figures are compared:
   全年预算数 far from 年初预算数 (58, 61, 84; a note).
 - Scores: the total the rules alone give when overrides change it; partial credit in a checklist that
   no combination of whole criteria gives.
+- Government procurement (基本信息): spent above its 年初采购预算, or without one (预算 0).
 
 Tolerances:
 - 元 against 元: to the cent, as in scoring/accounts.py (any difference of 0.01 元 or more counts).
@@ -59,6 +60,7 @@ def cross_checks(
         *_progress(info, accounts, provenance),
         *_key_projects(info, accounts, provenance),
         *_asset_bounds(info, provenance),
+        *_procurement(info, provenance),
         *_budget_rows(accounts, provenance, rs.budget_adjustment_limit_pct),
         *_override_total(card, provenance),
         *_partial_credit(evaluation, rs, card, provenance),
@@ -164,6 +166,21 @@ def _not_above(
 
 
 # ── budgets ───────────────────────────────────────────────
+def _procurement(info: BasicInfo, provenance: Mapping[str, str]) -> list[Finding]:
+    """Procurement spent beyond its budget (万元 to 万元: both typed in 基本信息, so compared as typed)."""
+    budget, actual = info.procurement_budget, info.procurement_actual
+    if budget is None or actual is None or actual <= budget:
+        return []
+    what = "未编制政府采购预算（年初采购预算为0）" if budget == ZERO else f"超出年初采购预算{fmt2(actual - budget)}万元"
+    return [Finding(
+        severity="info", code="XCHK-PROCUREMENT",
+        where=f"{_info_cell(provenance, 'procurement_budget')}、{_info_cell(provenance, 'procurement_actual')}",
+        message=f"政府采购实际{actual.normalize():f}万元，年初采购预算{fmt2(budget)}万元：{what}；"
+                "请核对是否调整了采购预算，并在报告的政府采购情况中说明",
+        expected=budget, actual=actual, difference=actual - budget,
+    )]
+
+
 def _blank_as_zero(accounts: Accounts, row: int, column: str) -> Decimal | None:
     """The figure; 0 when blank while ``column`` has figures elsewhere; None when the column was not entered."""
     value = accounts.get(row, column)

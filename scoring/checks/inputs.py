@@ -47,7 +47,7 @@ def input_findings(
 def _input_cell(rs: Ruleset, result: IndicatorScore, provenance: Mapping[str, str]) -> str:
     """Where to fix an indicator: the input its message names first, else its row, else its name."""
     fallback = provenance.get(f"indicators.{result.code}", f"指标{result.code}{result.name}")
-    message = result.error or ""
+    message = result.error or (result.explanation if result.score is None else "")
     named = [(message.find(ref.label), index) for index, ref in enumerate(rs.indicator(result.code).rule.inputs(), start=1)
              if ref.label and ref.label in message]
     if not named:

@@ -28,6 +28,8 @@ Actual values
 - Date targets: a date cell, 2024-09-20, 2024年9月20日, 9月20日, 9月 or 9月底 (the last day), 9月上旬/
   中旬/下旬 (the 10th/20th/last day), 8月完成. Years are compared only when the target states one;
   an actual without a year is then taken in the target's year.
+- An actual written like its target, with the target's operator (``2天以内``, ``3个工作日内`` for a time limit,
+  ``≥52个`` for ≥50个, ``10月底前完成`` for a date), is read as its figure.
 - Deadlines (dates and time limits): 按时完成, 已按时完成, 提前完成, 是 … → the target itself (on time);
   未按时完成, 逾期, 未完成, 否 … → ``LATE`` (``Decimal("Infinity")``, later than any deadline).
 """
@@ -82,6 +84,24 @@ _ON_TIME_WORDS = {"按时完成", "已按时完成", "按期完成", "已按期�
                   "按时", "按期", "及时", "是"}
 _LATE_WORDS = {"未按时完成", "未按期完成", "未如期完成", "逾期", "逾期完成", "超期", "超期完成", "延期", "延期完成", "未完成",
                "否"}
+
+
+# Indicator names that say lower is better. A target written without a sign (``5%``) on such an indicator is
+# scored 反向 (as ≤5%), with a warning asking for the sign; the list is documented in docs/ruleset-format.md.
+LOWER_IS_BETTER = ("调整率", "结余率", "控制率", "差错率", "错误率", "出错率", "失误率", "投诉", "事故", "违规", "违纪", "违法",
+                   "超支", "超标", "超期", "逾期", "延误", "不合格", "返工率", "流失率", "闲置率", "空置率", "损失", "发生率",
+                   "发病率", "死亡率", "故障率", "上访", "信访量", "欠款", "坏账", "赤字")
+# …unless the name measures how well they are handled or something wanted (投诉办结率, 事故处理率, 合格率 are 正向).
+HIGHER_IS_BETTER = re.compile(
+    r"(?:办结|处理|处置|回复|答复|解决|整改|查处|结案|化解|完成|覆盖|达标|知晓|满意|执行|到位|及时|准确|正确|受理|"
+    r"(?<!不)合格|通过|响应|回访|挽回|追回)率|满意度|及时性|完成情况")
+
+
+def lower_is_better(name: str) -> bool:
+    """True when an indicator's name says lower is better (预算调整率, 结转结余率, 投诉次数), False otherwise
+    (覆盖率, 投诉办结率, 合格率)."""
+    compact = re.sub(r"\s+", "", name)
+    return any(word in compact for word in LOWER_IS_BETTER) and not HIGHER_IS_BETTER.search(compact)
 
 
 @dataclass(frozen=True)
@@ -260,7 +280,8 @@ def _number_actual(value: object, target: Target, label: str) -> Actual:
             number *= 100
         return Actual(number, f"{plain(number)}{target.unit}", doubt)
     folded = _text(value) if isinstance(value, str) else None
-    match = _NUMBER_UNIT.fullmatch(re.sub(r"\s+", "", folded)) if folded else None
+    compact = _like_target(re.sub(r"\s+", "", folded), target) if folded else ""
+    match = _NUMBER_UNIT.fullmatch(compact) if compact else None
     unit = _UNIT_ALIASES.get(match[2], match[2]) if match else ""
     if not match or (unit and not _UNIT.fullmatch(unit)):
         raise EvidenceError(f"{label}“{_show(value)}”不是数值，应填写如「{_example(target)}」")
@@ -278,6 +299,16 @@ def _number_actual(value: object, target: Target, label: str) -> Actual:
         return Actual(number, f"{plain(number)}{unit}")
     converted = number * scale / target_scale
     return Actual(converted, f"{plain(converted)}{target.unit}（{plain(number)}{unit}）")
+
+
+def _like_target(text: str, target: Target) -> str:
+    """An actual written like its target (``2天以内`` for ``2天以内``, ``≥52个`` for ``≥50个``, ``2天完成``): the figure alone.
+    Another operator than the target's is left in place (and refused: it does not say what was achieved)."""
+    stripped = _strip_end(text, _DONE)
+    op, body = _operator(stripped)
+    if op is None:
+        return stripped
+    return body if op == target.op and body else text
 
 
 def _percent_doubt(points: Decimal, typed: object, label: str) -> tuple[str, ...]:

@@ -56,7 +56,8 @@ def _explain(error: ErrorDetails, data: object, tags: Mapping[str, str]) -> list
         if text is None and "min_length" in error["ctx"]:
             text = f"至少需要{error['ctx']['min_length']}项"
         if text is None and "max_length" in error["ctx"]:
-            text = f"最多{error['ctx']['max_length']}项"
+            unit = "个字符" if kind == "string_too_long" else "项"
+            text = f"最多{error['ctx']['max_length']}{unit}"
     return [f"{where}：{text or error['msg']}"]
 
 

@@ -5,7 +5,12 @@
 - The published 收入支出决算总表 (收入 left, 支出 right, usually 万元, a row set of its own): rows matched by label;
   what it lacks is listed.
 - ``Z12 资产负债简表`` when present: total assets and its parts (年末数) into 基本信息, in 万元.
-Amounts in 万元 are converted to 元 exactly; ``—`` and blanks are empty.
+
+The amount unit is found wherever these exports write it — ``单位：万元``, ``金额单位：元``, ``（万元）`` in a title
+or column header, ``注：本表金额单位为万元`` below the table — and converted to 元 exactly (元, 千元, 万元, 亿元).
+A table that names no unit, or two different ones, is refused with the question (a Z12 so: its assets are
+not imported, with a warning); 元 is never assumed. ``—`` and blanks are empty. A 行次 given twice is taken
+once when both copies agree and not at all (an error naming both cells) when they differ.
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ WAN = Decimal(10000)
 _HEADER_SEARCH = 30
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _UNIT_NAME = re.compile(r"(?:编制单位|单位名称|部门名称|部门(?=[:：]))[:：]?\s*(.*?)\s*(?:(?:金额)?单位[:：].*)?$")
+_CREDIT_CODE = re.compile(r"(?:统一社会信用代码|信用代码|单位代码)[:：]?\s*([0-9A-Za-z]{18})(?![0-9A-Za-z])")
 _ALIASES = {28: ("使用非财政拨款结余",), 31: ("收入总计",), 88: ("支出总计",)}
 _ASSETS = {"资产总计": "total_assets", "资产合计": "total_assets", "流动资产合计": "current_assets",
            "固定资产净值": "fixed_assets_net", "固定资产净额": "fixed_assets_net", "固定资产原值": "fixed_assets_total",
@@ -63,6 +69,8 @@ class AccountsImport:
     accounts: Accounts
     assets: dict[str, Decimal]
     findings: tuple[Finding, ...]
+    unit: str = "元"  # the export's amount unit (the amounts here are in 元)
+    credit_code: str = ""
 
     def checked(self) -> list[Finding]:
         """The import's findings and the 财决01表 identities checked on the imported figures."""
@@ -73,17 +81,22 @@ class AccountsImport:
                 "rows": {str(n): values for n, values in sorted(self.accounts.rows.items())},
                 "findings": [f.model_dump() for f in self.checked()]}
 
-    def into(self, info: BasicInfo) -> tuple[BasicInfo, list[Finding]]:
-        """基本信息 with the export's unit, year (when blank there) and Z12 totals; another unit is refused."""
+    def into(self, info: BasicInfo, force: bool = False) -> tuple[BasicInfo, list[Finding]]:
+        """基本信息 with the export's unit, year (when blank there) and Z12 totals.
+
+        The unit must be the workbook's (see ``same_unit``); another unit is refused unless ``force``,
+        which imports it with a warning saying so.
+        """
         update: dict[str, object] = dict(self.assets)
         notes = []
-        if not self.unit_name:
+        if not self.unit_name and not self.credit_code:
             notes.append(_finding("info", "IMP-UNIT-NAME", self.name, "导出文件未注明编制单位，未与基本信息的单位名称核对"))
-        elif info.unit_name and squeeze(info.unit_name) != squeeze(self.unit_name):
-            raise ExportError(f"「{self.name}」的编制单位为「{self.unit_name}」，与工作簿基本信息的单位名称「{info.unit_name}」"
-                              "不同：不能导入其他单位的决算")
-        elif not info.unit_name:
+        elif info.unit_name or info.credit_code:
+            notes.extend(self._same_unit(info, force))
+        if self.unit_name and not info.unit_name:
             update["unit_name"] = self.unit_name
+        if self.credit_code and not info.credit_code:
+            update["credit_code"] = self.credit_code
         if self.year is not None and info.year is None:
             update["year"] = self.year
         elif self.year is not None and info.year != self.year:
@@ -93,10 +106,52 @@ class AccountsImport:
             notes.append(_finding("info", "IMP-ASSETS", self.name, f"已从资产负债简表填入基本信息：{self.assets_text()}"))
         return info.model_copy(update=update), notes
 
+    def _same_unit(self, info: BasicInfo, force: bool) -> list[Finding]:
+        """Nothing when the export is the workbook's unit, a note when it is by code or short name; else refused."""
+        ours = f"「{self.unit_name or self.credit_code}」"
+        theirs = f"「{info.unit_name or info.credit_code}」"
+        verdict = same_unit(self.unit_name, self.credit_code, info.unit_name, info.credit_code.strip())
+        if verdict == "same":
+            return []
+        if verdict in ("code", "short"):
+            how = "统一社会信用代码相同" if verdict == "code" else "一方是另一方的简称（自治县全称与简称）"
+            return [_finding("info", "IMP-UNIT-NAME", self.name,
+                             f"导出文件的编制单位{ours}与工作簿基本信息的单位{theirs}写法不同，{how}，按同一单位导入")]
+        reason = "统一社会信用代码不同" if verdict == "other-code" else "名称不同"
+        if not force:
+            raise ExportError(f"「{self.name}」的编制单位为{ours}，与工作簿基本信息的单位{theirs}{reason}：不能导入其他单位的决算。"
+                              "确属同一单位（如单位更名）时，可先改正基本信息的单位名称，或在命令行加 --force 导入")
+        return [_finding("warning", "IMP-UNIT-FORCED", self.name,
+                         f"导出文件的编制单位{ours}与工作簿基本信息的单位{theirs}{reason}，按 --force 导入：请确认是同一单位")]
+
     def assets_text(self) -> str:
         """``资产总额1,853.22万元，流动资产44.83万元…``"""
         names = {k: (BasicInfo.model_fields[k].description or k).split("（")[0] for k in self.assets}
         return "，".join(f"{names[k]}{fmt_money(v)}万元" for k, v in self.assets.items())
+
+
+_ETHNIC = ("蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|"
+           "柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|"
+           "塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺")
+_AUTONOMOUS = re.compile(rf"(?:(?:{_ETHNIC})族)*自治(县|旗|州)")
+
+
+def short_name(name: str) -> str:
+    """A unit's name with its autonomous county's full name shortened: 寻甸回族彝族自治县融媒体中心 → 寻甸县融媒体中心."""
+    return _AUTONOMOUS.sub(r"\1", squeeze(name))
+
+
+def same_unit(name: str, code: str, other_name: str, other_code: str) -> str:
+    """Whether two (name, 统一社会信用代码) pairs are one unit: ``same``; ``code`` (same code, names differ);
+    ``short`` (no code on one side, one name is the other with the county's full name shortened);
+    ``other-code`` or ``other`` when they are not."""
+    if code and other_code:
+        if code.upper() != other_code.upper():
+            return "other-code"
+        return "same" if squeeze(name) == squeeze(other_name) or not name or not other_name else "code"
+    if not name or not other_name or squeeze(name) == squeeze(other_name):
+        return "same"
+    return "short" if short_name(name) == short_name(other_name) else "other"
 
 
 def _finding(severity: Severity, code: str, where: str, message: str) -> Finding:
@@ -109,9 +164,9 @@ def import_accounts(sheets: Mapping[str, Table], name: str) -> AccountsImport:
     table = sheets[sheet]
     published = not any(b.number is not None and len(b.amounts) == len(COLUMNS) for b in blocks)
     findings: list[Finding] = []
-    factor = _unit(table[: header + 1], sheet, findings, required=published)
-    accounts = Accounts()
-    seen: dict[int, str] = {}
+    unit, factor = _unit(table, sheet, "收入支出决算总表")
+    findings.extend(_missing_columns(table, header, blocks, sheet, published))
+    candidates: dict[int, list[tuple[str, list[Decimal | None]]]] = {}
     for index in range(header + 1, len(table)):
         row = table[index]
         if text(cell_at(row, blocks[0].label)) == "栏次":
@@ -123,31 +178,65 @@ def import_accounts(sheets: Mapping[str, Table], name: str) -> AccountsImport:
             number = (_published_number(label, side, filled, where, findings) if published
                       else _form_number(cell_at(row, block.number) if block.number is not None else None, label, filled,
                                         where, findings))
-            if number is not None and number in seen:
-                findings.append(_finding("error", "IMP-DUP", where, f"第{number}行「{label}」已出现在{seen[number]}：此处未导入"))
-            elif number is not None:
-                seen[number] = where
+            if number is not None:
                 cells = {c: (index, col, cell_at(row, col)) for c, col in block.amounts.items()}
-                _store(accounts, number, cells, sheet, factor, findings)
+                candidates.setdefault(number, []).append((where, _amounts(number, cells, sheet, factor, findings)))
+    accounts = Accounts()
+    for number, found in sorted(candidates.items()):
+        values = _one_line(number, found, findings)
+        if values is not None and any(v is not None for v in values):
+            accounts.rows[number] = values
     if published:
         findings.append(_lacks(accounts, blocks, sheet))
     head = [shown(v) for row in table[: header + 1] for v in row]
     unit_name = next((re.split(r"\s{2,}", m.group(1))[0] for v in head if (m := _UNIT_NAME.search(v)) and m.group(1)), "")
     unit_name = unit_name or _next_cell(table[: header + 1])
     year = next((int(m.group(1)) for v in head if (m := _YEAR.search(v))), None)
+    code = next((m.group(1).upper() for v in head if (m := _CREDIT_CODE.search(text(v)))), "")
     assets = _assets(sheets, findings)
     return AccountsImport(name=name, sheet=sheet, unit_name=unit_name, year=year, published=published,
-                          accounts=accounts, assets=assets, findings=tuple(findings))
+                          accounts=accounts, assets=assets, findings=tuple(findings), unit=unit, credit_code=code)
 
 
 def _next_cell(rows: Table) -> str:
-    """The unit's name in the cell after a bare ``编制单位：`` cell."""
+    """The unit's name in the cell after a bare ``编制单位：`` cell; a label (``单位：元``, ``2024年度``) is no name."""
     for row in rows:
         cells = [shown(v) for v in row]
         for i, value in enumerate(cells):
             if re.fullmatch(r"(?:编制单位|单位名称|部门名称|部门)[:：]?", value):
-                return next((c for c in cells[i + 1:] if c), "")
+                after = next((c for c in cells[i + 1:] if c), "")
+                return "" if re.search(r"[:：]|单位|^\d|年度?$", after) else after
     return ""
+
+
+def _one_line(number: int, found: list[tuple[str, list[Decimal | None]]], findings: list[Finding]) -> list[Decimal | None] | None:
+    """A 行次's amounts; a 行次 given twice is taken once when both agree, and not at all when they differ."""
+    (first, values), *others = found
+    if not others:
+        return values
+    places = "、".join(where for where, _ in found)
+    if all(other == values for _, other in others):
+        findings.append(_finding("warning", "IMP-DUP", others[0][0],
+                                 f"第{number}行在{places}重复出现，金额相同：只导入一次，请核对导出文件"))
+        return values
+    shown_values = "；".join(f"{where}为{'/'.join('—' if v is None else fmt_money(v) for v in amounts)}元"
+                             for where, amounts in found)
+    findings.append(_finding("error", "IMP-DUP", first,
+                             f"第{number}行（{ROWS[number].name}）出现{len(found)}次且金额不同（{shown_values}）：哪一行是正确的无法判断，"
+                             "该行未导入，请删去错误的一行后再导入，或在决算表中补录"))
+    return None
+
+
+def _missing_columns(table: Table, header: int, blocks: list[_Block], sheet: str, published: bool) -> list[Finding]:
+    """A block of the 财决01表 without a column the others have (an income block without its 年初预算数)."""
+    if published:
+        return []
+    have = {c for b in blocks for c in b.amounts}
+    sides = ("收入", "支出（按功能分类）", "支出（按经济分类）")
+    return [_finding("warning", "IMP-COLUMN", place(sheet, header, block.label),
+                     f"{sides[i] if i < len(sides) else f'第{i + 1}栏'}部分没有「{COLUMN_NAMES[c]}」列：该列未导入，"
+                     "决算表中该列为空，请核对导出文件或补录")
+            for i, block in enumerate(blocks) for c in COLUMNS if c in have and c not in block.amounts]
 
 
 # ── finding the table ─────────────────────────────────────
@@ -205,17 +294,43 @@ def _amount_kind(head: str) -> str | None:
     return None
 
 
-def _unit(rows: Table, sheet: str, findings: list[Finding], required: bool) -> Decimal:
-    """10000 when the header says 万元, 1 for 元; a 财决01表 that says nothing is in 元 (noted)."""
-    for value in (text(v) for row in rows for v in row):
-        match = re.search(r"单位[:：]\s*(万元|元)", value)
-        if match:
-            return WAN if match.group(1) == "万元" else Decimal(1)
-    if required:
-        raise ExportError(f"「{sheet}」没有注明金额单位（如「单位：万元」）：公开的决算表多以万元列示，无法确定，"
-                          "请在表头注明后再导入")
-    findings.append(_finding("info", "IMP-UNIT", sheet, "表头未注明金额单位，按部门决算软件的默认单位元读取"))
-    return Decimal(1)
+_UNIT_WORD = r"(?:人民币)?\s*(亿元|万元|千元|元)"
+_UNIT_FORMS = (  # 单位：万元, 金额单位为元 (not 编制单位：元谋县…)
+    re.compile(r"(?<!编制)(?<!填报)(?<!报送)单位(?:为|是|[:：])?\s*" + _UNIT_WORD + r"(?![\u4e00-\u9fff])"),
+    re.compile(r"[（(]\s*(?:金额)?(?:单位[:：]?)?\s*" + _UNIT_WORD + r"\s*[)）]"),  # （万元）, 决算数(单位:万元)
+    re.compile(r"以" + _UNIT_WORD + r"(?:为单位|列示|计)"),  # 以万元为单位
+)
+_FACTORS = {"元": Decimal(1), "千元": Decimal(1000), "万元": WAN, "亿元": Decimal(10**8)}
+
+
+def _unit_mentions(table: Table, sheet: str) -> dict[str, list[str]]:
+    """Every amount unit the table names (title rows, column headers, footnotes), with the cells naming it."""
+    found: dict[str, list[str]] = {}
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or ("元" not in value):
+                continue
+            folded = text(value)
+            for form in _UNIT_FORMS:
+                for match in form.finditer(folded):
+                    cells = found.setdefault(match.group(1), [])
+                    if place(sheet, r, c) not in cells:
+                        cells.append(place(sheet, r, c))
+    return found
+
+
+def _unit(table: Table, sheet: str, what: str) -> tuple[str, Decimal]:
+    """The one amount unit ``table`` names and its factor to 元; refused (with the question) when it names none or two."""
+    found = _unit_mentions(table, sheet)
+    if len(found) == 1:
+        unit = next(iter(found))
+        return unit, _FACTORS[unit]
+    if not found:
+        raise ExportError(f"「{sheet}」的{what}没有注明金额单位（表头、列标题和表注中都没有「单位：元」「单位：万元」「（万元）」等）："
+                          "金额是元、千元还是万元？无法确定时不导入，请在表头注明单位（如「单位：元」）后再导入")
+    named = "；".join(f"{'、'.join(cells)}写「{unit}」" for unit, cells in found.items())
+    raise ExportError(f"「{sheet}」的{what}注明了不同的金额单位（{named}）：金额是{'还是'.join(found)}？"
+                      "请改正表头或表注后再导入")
 
 
 # ── reading lines ─────────────────────────────────────────
@@ -252,8 +367,8 @@ def _row_number(value: object) -> int | None:
     return int(number) if number.isdigit() else None
 
 
-def _store(accounts: Accounts, number: int, cells: dict[str, tuple[int, int, object]], sheet: str, factor: Decimal,
-           findings: list[Finding]) -> None:
+def _amounts(number: int, cells: dict[str, tuple[int, int, object]], sheet: str, factor: Decimal,
+             findings: list[Finding]) -> list[Decimal | None]:
     """Parse and convert one row's amounts; a — column of the form takes no amount."""
     values: list[Decimal | None] = []
     for column in COLUMNS:
@@ -272,8 +387,7 @@ def _store(accounts: Accounts, number: int, cells: dict[str, tuple[int, int, obj
                                      f"第{number}行{COLUMN_NAMES[column]}在财决01表中不适用（—），导出文件为「{shown(raw)}」：未导入"))
             amount = None
         values.append(None if amount is None else amount * factor)
-    if any(v is not None for v in values):
-        accounts.rows[number] = values
+    return values
 
 
 def _lacks(accounts: Accounts, blocks: list[_Block], sheet: str) -> Finding:
@@ -295,7 +409,12 @@ def _assets(sheets: Mapping[str, Table], findings: list[Finding]) -> dict[str, D
     if header is None:
         findings.append(_finding("warning", "IMP-ASSETS", sheet, "资产负债简表中没有找到「项目」和「年末数」表头，资产未导入"))
         return {}
-    divisor = WAN / _unit(table[: header + 1], sheet, findings, required=False)  # to 万元
+    try:
+        _, factor = _unit(table, sheet, "资产负债简表")
+    except ExportError as exc:
+        findings.append(_finding("warning", "IMP-ASSETS-UNIT", sheet, f"{exc}；资产未导入，其余照常导入"))
+        return {}
+    divisor = WAN / factor  # to 万元
     columns = _asset_columns(table[header])
     found: dict[str, Decimal] = {}
     for index in range(header + 1, len(table)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -30,12 +31,13 @@ MODE_NAMES: dict[str, str] = {"index": "按序号", "text": "按文本", "score"
 META = frozenset({"序号", "编号", "答卷编号", "答题序号", "提交答卷时间", "开始时间", "结束时间", "所用时间", "答题时长",
                   "来源", "来源详情", "来自IP", "IP", "用户ID", "总分", "填写设备", "操作系统", "浏览器"})
 TIME_COLUMNS = ("所用时间", "答题时长")
+ID_COLUMNS = ("序号", "编号", "答卷编号", "答题序号")
 IP_COLUMNS = ("来自IP", "IP")
 SKIP_TEXTS = frozenset({"(跳过)", "(空)", "跳过", "-2", "-3"})
 SKIP_NUMBERS = frozenset({Decimal(-2), Decimal(-3)})
 MULTI = "┋"
 _HEADER_SEARCH = 20  # rows searched for the header
-_NUMBERED = re.compile(r"(\d{1,3})\s*[、.．:：]\s*(\D.*|)", re.S)
+_NUMBERED = re.compile(r"(\d{1,3})\s*(?:[、:：]|[.．](?!\d))\s*(.*)", re.S)  # 2、2024年您是否… too; not 3.5
 _OPTION_COLUMN = re.compile(r"(?:第)?(\d{1,3})(?:题)?\s*[、.．]?\s*[(（](.*)[)）]", re.S)
 _MODE_IN_NAME = re.compile(r"_按(?:选项)?(序号|文本|分数)_(.*?)(?:_\d+)*$")
 _OTHER = re.compile(r"〖.*?〗", re.S)
@@ -75,23 +77,59 @@ class SurveyExport:
     time_column: int | None
     ip_column: int | None
     ignored: tuple[str, ...] = ()  # headers that are neither meta nor a question
+    id_column: int | None = None  # 序号: one respondent's answers once
+    sheets: tuple[str, ...] = ()  # where answers spread over several sheets: each sheet's rows, as numbered here
 
 
-def read_survey_export(table: Table, name: str) -> SurveyExport:
-    """The layout of ``table`` (the export's first sheet); ``name`` is the file name (it tells the mode)."""
+def read_survey_export(table: Table, name: str, more: Sequence[tuple[str, Table]] = ()) -> SurveyExport:
+    """The layout of ``table`` (the export's first sheet with answers); ``name`` is the file name (it tells the mode).
+
+    ``more`` are the file's other sheets (name, rows): a sheet with the same header, or with rows as wide and no
+    header, goes on with more answers (numbered after the first sheet's rows); one with another header is refused.
+    """
     start = _header_row(table, name)
     header = ["" if h is None else str(h).strip() for h in table[start]]
     meta, items, ignored = _columns(header)
     if not items:
         raise ExportError(f"「{name}」第{start + 1}行的表头中没有题目列（应如「1、您对……是否满意？」）")
     rows = tuple((number + 1, row) for number, row in enumerate(table) if number > start and any(_filled(v) for v in row))
+    rows, sheets = _more_sheets(name, header, len(table), rows, more)
     named = _MODE_IN_NAME.search(name.rsplit(".", 1)[0])
     mode = _MODE_WORDS[named.group(1)] if named else _content_mode(items, rows)
     return SurveyExport(
         name=name, title=named.group(2).strip() if named else "", mode=mode, items=tuple(items), rows=rows,
         time_column=next((meta[c] for c in TIME_COLUMNS if c in meta), None),
         ip_column=next((meta[c] for c in IP_COLUMNS if c in meta), None), ignored=tuple(ignored),
+        id_column=next((meta[c] for c in ID_COLUMNS if c in meta), None), sheets=sheets,
     )
+
+
+def _more_sheets(name: str, header: list[str], length: int, rows: tuple[tuple[int, Row], ...],
+                 more: Sequence[tuple[str, Table]]) -> tuple[tuple[tuple[int, Row], ...], tuple[str, ...]]:
+    """The answers of the other sheets appended (numbered on from the first sheet's last row), and where each went."""
+    spans: list[str] = []
+    found = list(rows)
+    key = [text(h) for h in header]
+    for sheet, table in more:
+        filled = [(i, row) for i, row in enumerate(table) if any(_filled(v) for v in row)]
+        if not filled:
+            continue
+        heads = [i for i, row in filled[:_HEADER_SEARCH] if [text(v) for v in row][: len(key)] == key]
+        if heads:
+            filled = [(i, row) for i, row in filled if i > heads[0]]
+        elif any(_NUMBERED.fullmatch(text(v)) for _, row in filled[:_HEADER_SEARCH] for v in row):
+            raise ExportError(f"「{name}」的工作表「{sheet}」也有答卷，但表头与第一个工作表不同，无法合并：请把答卷整理到"
+                              "一个工作表（表头相同）后再导入")
+        elif any(len([v for v in row if _filled(v)]) > len(header) for _, row in filled) or \
+                number_or_none(filled[0][1][0] if filled[0][1] else None) is None:
+            continue  # not answers (a note, a chart's data): left alone
+        if not filled:
+            continue
+        first = length + 1
+        found += [(first + i, row) for i, (_, row) in enumerate(filled)]
+        spans.append(f"工作表「{sheet}」的{len(filled)}份答卷记为第{first}–{first + len(filled) - 1}行")
+        length += len(filled)
+    return tuple(found), tuple(spans)
 
 
 def _filled(value: object) -> bool:

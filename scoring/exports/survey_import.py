@@ -1,8 +1,11 @@
 """Tally a 问卷星 export into the questionnaire's counts: match questions and options, screen respondents, count.
 
 Matched to a workbook's questions, a question is paired by number and title (whitespace and punctuation
-ignored; by title alone when the numbers differ), an answer by option position (按序号), score (按分数)
-or text (按文本). Every answer that fits no option is an error naming both sides; nothing is guessed.
+ignored; by title alone when the numbers differ; with a note naming both titles when, under the same
+number, one title contains the other or they differ by a few characters), an answer by option position
+(按序号), score (按分数) or text (按文本). Every answer that fits no option is an error naming both sides;
+nothing is guessed. The export completes the workbook: titles where it has none, and on a blank sheet the
+questions and options themselves (scored by the 分值方案 when it has a scale for their number of options).
 """
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .table import ExportError, cell_at, shown, squeeze, text
+from .table import ExportError, cell_at, same_unit, shown, squeeze, text
 from ..common.findings import Finding, Severity
-from ..common.numbers import ZERO, fmt_points
-from ..model.survey import Survey, SurveyOption, SurveyQuestion, parse_points
+from ..common.numbers import fmt_points
+from ..model.survey import Survey, SurveyOption, SurveyQuestion, numbers_text, parse_points, parse_scale
 from .survey_export import (
     MODE_NAMES,
     MULTI,
@@ -31,8 +34,13 @@ from .survey_export import (
 )
 
 MAX_LISTED = 30  # problems listed in one message
+_LONGEST_TITLE = 500  # titles compared character by character only up to this length
 MAX_OPTION_NUMBER = 100  # an option number (按序号) beyond this is a wrong cell, not an option
 _SAMPLED_ROWS = 200  # rows looked at to tell 按序号 from 按分数 when the file name does not say
+_NUMBERED_OPTION = re.compile(r"选项\d+")  # how an option is shown when the export says only its number
+# the unit a questionnaire's title names: what comes before the year or the kind of survey, ending as units do
+_TITLE_TAIL = re.compile(r"(?:20\d\d\s*年|年度|满意度|调查|问卷|部门整体|绩效|测评|评价)")
+_UNIT_END = re.compile(r"(?:局|中心|委员会|委|办公室|办|院|所|站|队|馆|部|厅|署|会|社|处|科|团|校|学|场|台|室|政府|街道|乡|镇|社区)$")
 _LETTER = re.compile(r"^[A-Za-z]\s*[.、:：\s]\s*")
 Answer = Hashable  # None (skipped), one option key, or a tuple of keys (several options chosen)
 
@@ -78,6 +86,25 @@ class SurveyImport:
     def mode_name(self) -> str:
         return MODE_NAMES[self.mode]
 
+    @property
+    def unit_named(self) -> str:
+        """The unit the questionnaire's title names (``寻甸县融媒体中心满意度调查问卷`` → 寻甸县融媒体中心), "" if none."""
+        head = _TITLE_TAIL.split(self.title, maxsplit=1)[0].strip()
+        head = head.removeprefix("关于").removesuffix("的").strip()
+        return head if len(head) >= 3 and _UNIT_END.search(head) else ""
+
+    def unit_check(self, unit_name: str, force: bool = False) -> list[Finding]:
+        """The title's unit compared with the workbook's: another unit is refused (``force``: imported, with a warning)."""
+        named = self.unit_named
+        if not named or not unit_name or squeeze(named) == squeeze(unit_name):
+            return []
+        if same_unit(named, unit_name):
+            return [_note("SVI-UNIT", f"问卷标题中的单位「{named}」与工作簿基本信息的单位「{unit_name}」为同一单位（简称）")]
+        message = (f"「{self.name}」的问卷标题「{self.title}」所指单位「{named}」与工作簿基本信息的单位名称「{unit_name}」不同")
+        if not force:
+            raise ExportError(f"{message}：请确认是否选错了导出文件，未写入任何数据（确认无误时，命令行加 --force 仍导入）")
+        return [_note("SVI-UNIT", f"{message}，按 --force 仍导入，请核对", "warning")]
+
     def json(self) -> dict[str, object]:
         return {
             "returned": self.returned, "valid": self.valid,
@@ -86,39 +113,63 @@ class SurveyImport:
                           for q in self.questions],
         }
 
-    def survey(self, existing: Survey | None) -> tuple[Survey, list[Finding]]:
-        """The questionnaire with these counts: the workbook's questions filled, or new ones from a 按分数 export."""
+    def survey(self, existing: Survey | None = None, *, title: str | None = None, issued: int | None = None,
+               scale: str | None = None) -> tuple[Survey, list[Finding]]:
+        """The questionnaire with these counts: the workbook's questions completed (titles where it has none), or
+        new ones as exported. Title, 发放 count and 分值方案 are the workbook's (``existing``'s unless given)."""
+        title = existing.title if title is None and existing else title
+        issued = existing.issued if issued is None and existing else issued
+        scale = existing.scale if scale is None and existing else scale or ""
         notes = []
         if self.questions and self.questions[0].target is not None:
             questions = [_filled(q) for q in self.questions]
-            if existing is not None and any(o.count for q in existing.questions for o in q.options):
+            if any(o.count for q in self.questions if q.target for o in q.target.options):
                 notes.append(_note("SVI-REPLACED", "工作簿问卷表原有的人数已替换为导入的人数"))
+            titled = [q.number for q in self.questions if q.target and not q.target.text and q.title]
+            if titled:
+                notes.append(_note("SVI-TITLES", f"第{numbers_text(titled)}题的题目取自导出文件"))
         else:
-            questions = self._created()
-        if existing is None:
+            questions = self._created(scale, notes)
+        if issued is None:
+            issued = self.returned
             notes.append(_note("SVI-ISSUED", f"发放问卷份数按收回份数{self.returned}份填写，请按实际修改"))
-        title = {"title": existing.title} if existing else ({"title": self.title} if self.title else {})
-        issued = existing.issued if existing else self.returned
-        return Survey(**title, issued=issued, returned=self.returned, valid=self.valid, questions=questions), notes
+        named = {"title": title or self.title} if title or self.title else {}
+        return Survey(**named, issued=issued, returned=self.returned, valid=self.valid, questions=questions,
+                      scale=scale), notes
 
-    def _created(self) -> list[SurveyQuestion]:
-        if any(p is None for q in self.questions for p in q.points):
-            raise ExportError(
-                f"工作簿问卷表还没有题目，而「{self.name}」（{self.mode_name}）不含各选项的标准分值：请先在问卷表"
-                "填写题目、选项和标准分值后再导入，或导入问卷星「按分数」导出的文件（按所得分值建立选项）")
-        return [
-            SurveyQuestion(number=n, text=q.title, options=[
-                SurveyOption(label=chr(ord("A") + i), text="", points=parse_points(p, f"第{q.number}题的分值") or ZERO, count=c)
-                for i, (p, c) in enumerate(zip(q.points, q.counts))])
-            for n, q in enumerate(self.questions, start=1)
-        ]
+    def _created(self, scale: str, notes: list[Finding]) -> list[SurveyQuestion]:
+        """The questions as exported, on a sheet that has none: options A, B, C… with the export's texts (按文本)
+        or scores (按分数); 按序号 gives no texts, and as many options as the 分值方案's one scale that fits."""
+        scales = parse_scale(scale)
+        created, widened = [], []
+        for n, q in enumerate(self.questions, start=1):
+            counts, points = list(q.counts), list(q.points)
+            fitting = [size for size in scales if size >= len(counts)]
+            if self.mode == "index" and len(fitting) == 1 and fitting[0] > len(counts):
+                widened.append(n)
+                counts += [0] * (fitting[0] - len(counts))
+                points += [None] * (fitting[0] - len(points))
+            texts = ["" if self.mode == "score" or _NUMBERED_OPTION.fullmatch(t) else t for t in q.options]
+            texts += [""] * (len(counts) - len(texts))
+            created.append(SurveyQuestion(number=n, text=q.title, options=[
+                SurveyOption(label=chr(ord("A") + i), text=t,
+                             points=None if p is None else parse_points(p, f"第{q.number}题的分值"), count=c)
+                for i, (t, p, c) in enumerate(zip(texts, points, counts))]))
+        notes.append(_note("SVI-CREATED", f"工作簿问卷表原来没有题目：已按导出文件建立{len(created)}道题的题目、选项和人数"))
+        if self.mode == "index":
+            notes.append(_note("SVI-OPTIONS", "按序号导出的文件不含选项文字：选项内容请在问卷表填写（不影响计分）；"
+                               "各题的选项个数取答卷中出现的最大序号"
+                               + (f"（第{numbers_text(widened)}题按分值方案补足）" if widened else "") + "，请核对",
+                               "warning"))
+        return created
 
 
 def _filled(tallied: TalliedQuestion) -> SurveyQuestion:
+    """The workbook's question with the counts, and the export's title where it has none."""
     question = tallied.target
     assert question is not None
     options = [o.model_copy(update={"count": c}) for o, c in zip(question.options, tallied.counts)]
-    return question.model_copy(update={"options": options})
+    return question.model_copy(update={"options": options, "text": question.text or tallied.title})
 
 
 def _note(code: str, message: str, severity: Severity = "info") -> Finding:
@@ -160,6 +211,13 @@ def import_survey(export: SurveyExport, questions: Sequence[SurveyQuestion] | No
         pairs, answers = [p for p, a in zip(pairs, answers) if not a.words], [a for a in answers if not a.words]
     excluded = _screen(export, [a.cells for a in answers], min_seconds, dedupe_ip, problems)
     problems.check(export.name)
+    twice = [e for e in excluded if e.reason.startswith("序号")]
+    if twice:
+        notes.append(_note("SVI-DUPLICATE", f"{len(twice)}份答卷的序号与前面的答卷重复（同一份答卷出现两次），只计一次："
+                           + "、".join(f"第{e.row}行" for e in twice[:MAX_LISTED]) + ("等" if len(twice) > MAX_LISTED else ""),
+                           "warning"))
+    if export.sheets:
+        notes.append(_note("SVI-SHEETS", f"答卷分布在{len(export.sheets) + 1}个工作表，已合并：{'；'.join(export.sheets)}"))
     dropped = {e.row for e in excluded}
     valid_rows = [i for i, (number, _) in enumerate(export.rows) if number not in dropped]
     tallied = tuple(_tally(item, target, a, valid_rows, mode) for (item, target), a in zip(pairs, answers))
@@ -182,16 +240,20 @@ def _match(items: Sequence[Item], questions: Sequence[SurveyQuestion], problems:
     for question in questions:
         title = squeeze(question.text)
         same = by_number.get(question.number, [])
+        titled = [i for i in items if title and title in i.aliases]
         if len(same) == 1 and (not title or not same[0].title or title in same[0].aliases):
             item = same[0]
-        else:
-            titled = [i for i in items if title and title in i.aliases]
-            if len(titled) != 1:
-                problems.lines.append(_unmatched(question, same, len(titled)))
-                continue
+        elif len(titled) == 1:
             item = titled[0]
             notes.append(_note("SVI-NUMBER",
                                f"工作簿第{question.number}题「{question.text}」按标题对应导出文件第{item.number}题"))
+        elif len(same) == 1 and not titled and similar(title, squeeze(same[0].title)):
+            item = same[0]
+            notes.append(_note("SVI-TITLE", f"工作簿第{question.number}题「{question.text}」与导出文件第{item.number}题"
+                                            f"「{item.title}」的题目文字略有不同，按题号对应（选项须一致），请核对", "warning"))
+        else:
+            problems.lines.append(_unmatched(question, same, len(titled)))
+            continue
         if item in taken:
             problems.lines.append(f"导出文件第{item.number}题「{item.title}」同时对应工作簿第{taken[item]}题和第{question.number}题")
             continue
@@ -200,6 +262,34 @@ def _match(items: Sequence[Item], questions: Sequence[SurveyQuestion], problems:
     notes += [_note("SVI-EXTRA", f"导出文件第{i.number}题「{i.title}」不在工作簿问卷表中，未导入")
               for i in items if i not in taken]
     return pairs
+
+
+def similar(ours: str, theirs: str) -> bool:
+    """Two titles (squeezed) of one question edited a little: one holds the other (at least 3/5 of it), or they
+    differ by at most one character in five (and at most 10)."""
+    if not ours or not theirs:
+        return False
+    short, long_ = sorted((ours, theirs), key=len)
+    if short in long_:
+        return len(short) * 5 >= len(long_) * 3
+    if len(long_) > _LONGEST_TITLE:  # no question is this long: not worth len² steps
+        return False
+    return _distance(ours, theirs, limit := min(10, len(long_) // 5)) <= limit
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit`` + 1 once it is known to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
 
 
 def _unmatched(question: SurveyQuestion, same: list[Item], titled: int) -> str:
@@ -309,7 +399,8 @@ def _option(key: Hashable, shown: str, mode: Mode, target: SurveyQuestion | None
 
 
 def _listed(question: SurveyQuestion) -> str:
-    return "；".join(" ".join(p for p in (o.label, o.text, f"{fmt_points(o.points)}分") if p) for o in question.options)
+    return "；".join(" ".join(p for p in (o.label, o.text, "" if o.points is None else f"{fmt_points(o.points)}分") if p)
+                    for o in question.options)
 
 
 def _flag_options(item: Item, target: SurveyQuestion | None, problems: _Problems) -> list[int]:
@@ -349,10 +440,15 @@ def _screen(export: SurveyExport, answers: list[list[Answer]], min_seconds: int 
         problems.lines.append("导出文件没有「来自IP」列，无法按 IP 去重")
     excluded: list[Excluded] = []
     first_from: dict[str, int] = {}
+    first_id: dict[str, int] = {}
     answered = [any(cells[i] is not None for cells in answers) for i in range(len(export.rows))]
     durations: dict[object, int | None] = {}
     for index, (number, row) in enumerate(export.rows):
-        reason = "" if answered[index] else "未回答任何计分题目"
+        respondent = "" if export.id_column is None else text(cell_at(row, export.id_column))
+        reason = f"序号{respondent}与第{first_id[respondent]}行相同，重复的答卷不计" if respondent in first_id else ""
+        if respondent:
+            first_id.setdefault(respondent, number)
+        reason = reason or ("" if answered[index] else "未回答任何计分题目")
         if not reason and min_seconds is not None and export.time_column is not None:
             raw = cell_at(row, export.time_column)
             used = durations[raw] if raw in durations else durations.setdefault(raw, seconds(raw))
@@ -390,7 +486,8 @@ def _tally(item: Item, target: SurveyQuestion | None, answers: _Answers, valid_r
         points: list[Decimal | None] = [o.points for o in target.options]
     else:
         keys, shown, points = _standalone_options(answers.keys, mode, bool(item.flags))
-    return TalliedQuestion(number=target.number if target else item.number, title=target.text if target else item.title,
+    return TalliedQuestion(number=target.number if target else item.number,
+                           title=target.text if target and target.text else item.title,
                            options=tuple(shown), points=tuple(points), counts=tuple(counter[k] for k in keys),
                            skipped=skipped, target=target)
 

@@ -58,5 +58,21 @@ def label_key(value: str) -> str:
     return squeeze(_NUMBERING.sub("", re.sub(r"\s+", "", text(value))))
 
 
+_ETHNIC = ("回|彝|苗|壮|藏|蒙古|土家|侗|瑶|白|傣|哈尼|黎|傈僳|佤|拉祜|纳西|羌|土|仫佬|锡伯|布依|满|朝鲜|哈萨克|维吾尔|畲|水|"
+           "仡佬|景颇|布朗|普米|阿昌|怒|独龙|鄂温克|达斡尔|鄂伦春|裕固|保安|东乡|撒拉|毛南|京|各")
+_AUTONOMOUS = re.compile(rf"(?:(?:{_ETHNIC})族)+自治(?=[县州旗])")
+
+
+def unit_key(name: str) -> str:
+    """A unit's name for comparison: the county's full name shortened (寻甸回族彝族自治县 → 寻甸县), squeezed."""
+    return squeeze(_AUTONOMOUS.sub("", text(name)))
+
+
+def same_unit(one: str, other: str) -> bool:
+    """Two names of one unit: equal once shortened, or one a part of the other (融媒体中心, 寻甸县融媒体中心)."""
+    a, b = unit_key(one), unit_key(other)
+    return bool(a and b) and (a == b or a in b or b in a)
+
+
 def cell_at(row: Row, column: int) -> object:
     return row[column] if column < len(row) else None

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from .accounts import Accounts
 from ..common.base import Record
@@ -27,6 +27,11 @@ class KeyProject(Model):
     spent: Decimal | None = Field(default=None, description="支出数（万元）")
     completed: bool | None = None
     note: str = ""
+
+
+MAX_SECTION_CHARS = 32_767  # what an Excel cell holds: the same text limit whether it comes from a workbook or JSON
+SectionText = Annotated[str, Field(max_length=MAX_SECTION_CHARS)]
+MAX_PROGRESS_POINTS = 24  # monthly points and the year's with room to spare; each is a point of the report's chart
 
 
 class ProgressPoint(Model):
@@ -59,7 +64,8 @@ class BasicInfo(Model):
     procurement_budget: Decimal | None = Field(default=None, ge=0, description="政府采购预算（万元）")
     procurement_actual: Decimal | None = Field(default=None, ge=0, description="政府采购实际（万元）")
     key_projects: list[KeyProject] = Field(default_factory=list, description="重点项目")
-    execution_progress: list[ProgressPoint] = Field(default_factory=list, description="预算执行进度")
+    execution_progress: list[ProgressPoint] = Field(default_factory=list, max_length=MAX_PROGRESS_POINTS,
+                                                    description="预算执行进度")
     period_start: dt.date | None = Field(default=None, description="评价时段起")
     period_end: dt.date | None = Field(default=None, description="评价时段止")
     evaluator: str = Field(default="", description="评价机构")
@@ -88,15 +94,39 @@ class IndicatorEntry(Model):
     note: str = Field(default="", description="评价说明")
 
 
+def _ruleset_schema(schema: dict[str, Any]) -> None:
+    """``ruleset`` is written as an id or path, or as the whole ruleset object."""
+    schema.pop("type", None)
+    schema["anyOf"] = [{"type": "string"}, {"type": "object", "description": "整个规则集（字段同规则集 TOML 文件，见 docs/ruleset-format.md）"}]
+
+
 class Evaluation(Model):
     schema_version: Literal[1] = 1
-    ruleset: str = Field(description="规则集编号（如 xundian-2024）或 TOML 文件路径")
+    ruleset: str = Field(description="规则集编号（如 xundian-2024）、TOML 文件路径，或整个规则集对象（字段同规则集 TOML，"
+                                     "评价数据因此不依赖规则集文件）", json_schema_extra=_ruleset_schema)
+    ruleset_data: dict[str, Any] | None = Field(
+        default=None, exclude=True, description="整个规则集（JSON 中写在 ruleset 处；读取时移到这里，写出时放回 ruleset）")
     info: BasicInfo
     accounts: Accounts = Field(default_factory=Accounts)
     indicators: list[IndicatorEntry] = Field(default_factory=list)
     survey: Survey | None = None
-    narrative: dict[str, str] = Field(default_factory=dict, description="报告各部分文字")
+    narrative: dict[str, SectionText] = Field(default_factory=dict, description="报告各部分文字")
     self_form: SelfForm | None = Field(default=None, description="自评表：资金情况、年度总体目标和三级指标行")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ruleset_object(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("ruleset"), dict):
+            whole = data["ruleset"]
+            data = {**data, "ruleset": str(whole.get("id") or ""), "ruleset_data": whole}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _ruleset_back(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and self.ruleset_data is not None and "ruleset" in data:
+            data["ruleset"] = self.ruleset_data
+        return data
 
     def entry(self, code: str) -> IndicatorEntry | None:
         """What was entered for an indicator: a ruleset indicator's entry, or a self-evaluation row as one."""

@@ -9,13 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..common.base import Record
+from ..common.evidence import EvidenceError, parse_number
 
 RowValue = str | int | Decimal | None
 FUND_LINES = {"total": "年度资金总额", "fiscal": "其中：财政拨款", "other": "其他资金"}
 FUND_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "final": "全年执行数"}
+NATURE_LINES = {"basic": "基本支出", "project": "项目支出"}  # the optional split of the total by nature
 MAX_ROWS = 200  # a department's own 三级 indicators; real forms have 10–40
 
 # How a row is scored (the 计分方式 column); blank means: decided from the target (see self_eval.row_rule).
@@ -29,6 +31,15 @@ class FundLine(Record):
     budget: Decimal | None = Field(default=None, description="全年预算数")
     final: Decimal | None = Field(default=None, description="全年执行数")
 
+    @field_validator("initial", "budget", "final", mode="before")
+    @classmethod
+    def _amount(cls, value: object, info: ValidationInfo) -> object:
+        """Bounded like every amount (no 1E+999999 nor a 4,000-digit figure reaches the arithmetic)."""
+        try:
+            return parse_number(value, f"资金情况{FUND_COLUMNS.get(info.field_name or '', '金额')}")
+        except EvidenceError as exc:
+            raise ValueError(str(exc)) from None
+
 
 class FundBlock(Record):
     """年度资金总额 / 财政拨款 / 其他资金 × 年初预算数 / 全年预算数 / 全年执行数."""
@@ -37,6 +48,8 @@ class FundBlock(Record):
     total: FundLine = Field(default_factory=FundLine, description="年度资金总额")
     fiscal: FundLine = Field(default_factory=FundLine, description="其中：财政拨款")
     other: FundLine = Field(default_factory=FundLine, description="其他资金")
+    basic: FundLine | None = Field(default=None, description="按支出性质：基本支出（填写时与项目支出之和应等于年度资金总额）")
+    project: FundLine | None = Field(default=None, description="按支出性质：项目支出")
 
     def line(self, name: str) -> FundLine:
         line: FundLine = getattr(self, name)
@@ -69,9 +82,84 @@ class TargetRow(Record):
         return self.target if self.adjusted_target in (None, "") else self.adjusted_target
 
 
+# ── the form's structure (表样设置): which groups, weights and execution rule this province's form has ──
+STANDARD_LEVEL2 = {
+    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+    "满意度指标": ("服务对象满意度指标",),
+}
+EXECUTION_METHODS = {"proportional": "按比例", "steps": "按档扣分", "tiers": "分档取值", "none": "不计分"}
+OPTIONAL_COLUMNS = {"adjusted_target": "年初/调整指标值", "coefficient": "得分系数（计分方式空白时按得分系数）",
+                    "core": "是否核心指标"}
+StructureColumn = Literal["adjusted_target", "coefficient", "core"]
+
+
+class StructureLevel(Record):
+    """The level above the 一级 groups (e.g. 年度绩效目标 80分)."""
+
+    name: str = Field(min_length=1, max_length=40, description="名称，如 年度绩效目标")
+    weight: Decimal = Field(gt=0, le=1000, description="分值")
+
+
+class StructureGroup(Record):
+    """One 一级 group (产出指标 50分…): its name, 分值 and the 二级 names a row may choose under it."""
+
+    name: str = Field(min_length=1, max_length=40, description="一级指标名称，如 产出指标")
+    weight: Decimal | None = Field(default=None, gt=0, le=1000,
+                                   description="分值；有上一级（top）时可省略，由指标行合计得出")
+    level2: list[str] = Field(default_factory=list, max_length=20,
+                              description="其下可选的二级指标名称；空列表时用标准名称（产出指标：数量、质量、时效、成本指标；"
+                                          "效益指标：经济、社会、生态、可持续影响指标；满意度指标：服务对象满意度指标），其他一级指标用其本身的名称")
+
+    def level2_names(self) -> tuple[str, ...]:
+        names = tuple(n.strip() for n in self.level2 if n.strip())
+        return names or STANDARD_LEVEL2.get(self.name.strip(), (self.name.strip(),))
+
+
+class ExecutionTier(Record):
+    """One tier of the 分档取值 execution rule: the rate compared with ``pct`` by ``op`` gives ``points``."""
+
+    op: Literal[">=", ">", "<=", "<", "="] = Field(default=">=", description="比较方式")
+    pct: Decimal = Field(description="预算执行率（百分点），如 90")
+    points: Decimal = Field(ge=0, description="得分")
+
+
+class ExecutionPart(Record):
+    """The 预算执行率 part: its 分值 and how the execution rate (全年执行数 ÷ 全年预算数) is scored."""
+
+    name: str = Field(default="预算执行率", min_length=1, max_length=40, description="一级指标名称，如 预算执行率、预算执行")
+    weight: Decimal = Field(default=Decimal(10), ge=0, le=1000, description="分值（method 为 none 时不计分）")
+    method: Literal["proportional", "steps", "tiers", "none"] = Field(
+        default="proportional", description="proportional 按比例（分值×执行率，不超过分值）；steps 按档扣分；tiers 分档取值；none 不计分")
+    position: Literal["first", "last"] = Field(default="last", description="在表中排在一级指标之前（first）或之后（last）")
+    threshold_pct: Decimal = Field(default=Decimal(100), ge=0, le=100, description="steps：不低于此执行率（百分点）得满分")
+    step_pct: Decimal = Field(default=Decimal(5), gt=0, le=100, description="steps：每档百分点")
+    deduct_per_step: Decimal = Field(default=Decimal(1), gt=0, le=1000, description="steps：每档扣分")
+    partial: Literal["whole", "ignore", "pro_rata"] = Field(
+        default="whole", description="steps：不足一档的部分 whole 按一档扣，ignore 不扣，pro_rata 按比例扣")
+    tiers: list[ExecutionTier] = Field(default_factory=list, max_length=20, description="tiers：各档（按顺序取第一个符合的）")
+    otherwise_points: Decimal = Field(default=Decimal(0), ge=0, description="tiers：不在各档内时的得分")
+
+    @property
+    def scored(self) -> bool:
+        return self.method != "none" and self.weight > 0
+
+
+class FormStructure(Record):
+    """表样设置: the form's upper levels, replacing the ruleset's fixed 一级 groups, weights and execution part."""
+
+    top: StructureLevel | None = Field(default=None, description="一级指标之上的一级（如 年度绩效目标 80分）；没有时为 null")
+    groups: list[StructureGroup] = Field(min_length=1, max_length=10, description="一级指标（有 top 时为其下的指标），按表中顺序")
+    execution: ExecutionPart = Field(default_factory=ExecutionPart, description="预算执行率部分")
+    columns: list[StructureColumn] | None = Field(
+        default=None, description="表中的可选列：adjusted_target 年初/调整指标值，coefficient 得分系数，core 是否核心指标；省略时按规则集")
+
+
 class SelfForm(Record):
     """Everything a self-evaluation form holds beyond the basic information."""
 
+    structure: FormStructure | None = Field(default=None, description="表样设置：一级指标及分值、上一级、二级指标名称、预算执行率的分值和计分方式；"
+                                                                       "省略时按规则集")
     fund: FundBlock = Field(default_factory=FundBlock, description="资金情况")
     goal_expected: str = Field(default="", description="年度总体目标：预期目标")
     goal_actual: str = Field(default="", description="年度总体目标：实际完成情况")

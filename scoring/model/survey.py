@@ -1,16 +1,22 @@
-"""Satisfaction questionnaire (附件4): points × counts → total, average, satisfaction rate."""
+"""Satisfaction questionnaire (附件4): points × counts → total, average, satisfaction rate.
+
+An option's standard points may be left blank when the questionnaire's 分值方案 (``10/5/0``, several joined
+by ``；``) has a scale with as many points as the question has options: the scale gives them. A question
+still without points is listed (SURVEY-POINTS) and the questionnaire has no score until it gets them.
+"""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TypeVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..common.base import Record
 from ..common.evidence import EvidenceError, parse_count, parse_number
 from ..common.findings import Finding
-from ..common.numbers import ZERO, round2
+from ..common.numbers import ZERO, fmt_points, round2
 
 # Caps far beyond any real questionnaire (a department surveys tens to thousands of people; a whole questionnaire
 # is worth 100 points): a typo such as 99999999999999 is refused instead of tallied, and Σ points × count stays
@@ -23,7 +29,7 @@ _N = TypeVar("_N", Decimal, int)
 class SurveyOption(Record):
     label: str
     text: str
-    points: Decimal = Field(ge=0, le=MAX_POINTS)
+    points: Decimal | None = Field(default=None, ge=0, le=MAX_POINTS)  # None: not yet given
     count: int = Field(default=0, ge=0, le=MAX_RESPONDENTS)
 
 
@@ -34,7 +40,7 @@ class SurveyQuestion(Record):
 
     @property
     def total(self) -> Decimal:
-        return sum((o.points * o.count for o in self.options), ZERO)
+        return sum((o.points * o.count for o in self.options if o.points is not None), ZERO)
 
     @property
     def answers(self) -> int:
@@ -42,7 +48,16 @@ class SurveyQuestion(Record):
 
     @property
     def max_points(self) -> Decimal:
-        return max(o.points for o in self.options)
+        return max((o.points for o in self.options if o.points is not None), default=ZERO)
+
+    @property
+    def scored(self) -> bool:
+        """Every option has its standard points."""
+        return all(o.points is not None for o in self.options)
+
+    @property
+    def points(self) -> tuple[Decimal | None, ...]:
+        return tuple(o.points for o in self.options)
 
 
 class Survey(Record):
@@ -51,6 +66,37 @@ class Survey(Record):
     returned: int = Field(ge=0, le=MAX_RESPONDENTS)
     valid: int = Field(ge=0, le=MAX_RESPONDENTS)
     questions: list[SurveyQuestion] = Field(default_factory=list)
+    scale: str = ""  # 分值方案: ``10/5/0``, or one per number of options ``100/80/60/0；100/60/0``
+
+    @model_validator(mode="after")
+    def _apply_scale(self) -> Survey:
+        """Blank standard points from the scale with as many points as the question has options."""
+        scales = parse_scale(self.scale)
+        for index, question in enumerate(self.questions):
+            scale = scales.get(len(question.options))
+            if scale is not None and not question.scored:
+                options = [o if o.points is not None else o.model_copy(update={"points": p})
+                           for o, p in zip(question.options, scale)]
+                self.questions[index] = question.model_copy(update={"options": options})
+        return self
+
+    @property
+    def unscored(self) -> list[int]:
+        """Numbers of the questions with an option still lacking its standard points."""
+        return [q.number for q in self.questions if not q.scored]
+
+    def scale_use(self) -> dict[str, list[int]]:
+        """Which questions score by which scale of the 分值方案 (``"10/5/0"`` → [1, 2, …]); own points are left out."""
+        used: dict[str, list[int]] = {}
+        for question in self.questions:
+            scale = parse_scale(self.scale).get(len(question.options))
+            if scale is not None and question.points == scale:
+                used.setdefault(scale_text(scale), []).append(question.number)
+        return used
+
+    def scale_notes(self) -> list[str]:
+        """``第1–10题按分值方案 10/5/0 计分``, one per scale in use (what check and the report say)."""
+        return [f"第{numbers_text(numbers)}题按分值方案 {scale} 计分" for scale, numbers in self.scale_use().items()]
 
     @property
     def total(self) -> Decimal:
@@ -63,8 +109,8 @@ class Survey(Record):
 
     @property
     def average(self) -> Decimal | None:
-        """问卷综合得分 = total ÷ valid questionnaires, rounded half up (4835/49 = 98.67)."""
-        return survey_average(self.total, self.valid)
+        """问卷综合得分 = total ÷ valid questionnaires, rounded half up (4835/49 = 98.67); None while a question lacks points."""
+        return None if self.unscored else survey_average(self.total, self.valid)
 
     @property
     def rate(self) -> Decimal | None:
@@ -83,9 +129,10 @@ class Survey(Record):
             return None
         top = 0
         for question in self.questions:
-            scores = sorted((o.points for o in question.options), reverse=True)
-            least = scores[min(options, len(scores)) - 1]
-            top += sum(o.count for o in question.options if o.points >= least)
+            scores = sorted((o.points for o in question.options if o.points is not None), reverse=True)
+            if scores:
+                least = scores[min(options, len(scores)) - 1]
+                top += sum(o.count for o in question.options if o.points is not None and o.points >= least)
         return Decimal(top) / Decimal(answers)
 
     def findings(self) -> list[Finding]:
@@ -96,6 +143,19 @@ class Survey(Record):
             found.append(_finding("SURVEY-VALID", "问卷", f"有效问卷{self.valid}份多于收回问卷{self.returned}份", self.returned, self.valid))
         if self.valid == 0:
             found.append(_finding("SURVEY-EMPTY", "问卷", "有效问卷为0份，无法计算问卷得分", None, Decimal(0)))
+        if self.unscored:
+            found.append(Finding(severity="error", code="SURVEY-POINTS", where="问卷", message=(
+                f"第{numbers_text(self.unscored)}题的选项缺少标准分值，问卷得分无法计算：请填写各选项的标准分值，"
+                "或在「分值方案」填写各题通用的分值，如 10/5/0（三个选项）、100/80/60/0（四个选项）")))
+        untitled = [q.number for q in self.questions if not q.text.strip()]
+        bare = [q.number for q in self.questions if q.text.strip() and not any(o.text.strip() for o in q.options)]
+        if untitled or bare:
+            missing = "；".join(part for part in (
+                f"第{numbers_text(untitled)}题没有问题内容" if untitled else "",
+                f"第{numbers_text(bare)}题的选项没有选项内容" if bare else "") if part)
+            found.append(Finding(severity="warning", code="SURVEY-TEXT", where="问卷",
+                                 message=f"{missing}：报告附件4的问卷表将缺少这些文字，请在问卷表填写（不影响计分）"))
+        found += [Finding(severity="info", code="SURVEY-SCALE", where="问卷", message=note) for note in self.scale_notes()]
         for q in self.questions:
             if q.answers != self.valid:
                 found.append(
@@ -114,6 +174,42 @@ def _finding(code: str, where: str, message: str, expected: int | None, actual: 
         expected=None if expected is None else Decimal(expected), actual=Decimal(actual),
         difference=None if expected is None else Decimal(actual) - Decimal(expected),
     )
+
+
+def numbers_text(numbers: list[int]) -> str:
+    """``[1, 2, 3, 5]`` → ``1–3、5``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
+
+
+_SCALE_SPLIT = re.compile(r"[；;，,\s]+")
+_SCALE_POINTS = re.compile(r"[/／、]")
+
+
+def parse_scale(value: object) -> dict[int, tuple[Decimal, ...]]:
+    """分值方案 ``100/80/60/0；100/60/0`` → {4: (100, 80, 60, 0), 3: (100, 60, 0)}; {} when blank."""
+    written = "" if value is None else str(value).strip()
+    scales: dict[int, tuple[Decimal, ...]] = {}
+    for part in filter(None, _SCALE_SPLIT.split(written)):
+        pieces = _SCALE_POINTS.split(part)
+        if len(pieces) < 2:
+            raise EvidenceError(f"分值方案「{part}」应按选项顺序写出各选项的分值，用 / 分隔，如 10/5/0")
+        points = tuple(parse_points(p, f"分值方案「{part}」中的分值") for p in pieces)
+        if any(p is None for p in points):
+            raise EvidenceError(f"分值方案「{part}」中有空缺的分值，应如 10/5/0")
+        if len(points) in scales:
+            raise EvidenceError(f"分值方案中有两个{len(points)}个选项的方案（{scale_text(scales[len(points)])}、{part}），只能有一个")
+        scales[len(points)] = tuple(p for p in points if p is not None)
+    return scales
+
+
+def scale_text(points: Iterable[Decimal]) -> str:
+    return "/".join(fmt_points(p) for p in points)
 
 
 def survey_average(total: Decimal, valid: int) -> Decimal | None:

@@ -20,8 +20,21 @@ Rules:
   (policy_documents.toml), when the evaluated year is not before the replacement's year and the sentence
   neither cites the replacement nor speaks of the change (废止, 取代, 修订…).
 
+- RPT-LINT-STAFF: 编制人数/核定编制 N人(名), 在编人数/编内人员 N人, 劳务派遣 N人 against 基本信息.
+- RPT-LINT-THREE-PUBLIC: YYYY年三公经费(实际支出) N万元 against 基本信息's 三公经费 of that year (the evaluation
+  year or the one before); a figure of one year written under another year is flagged too.
+- RPT-LINT-PROGRESS: 6月末 … 执行进度达到 N% (the 时点 as entered in 基本信息) against that 时点's progress.
+- RPT-LINT-RATE: 预算执行率 N% against 本年支出合计 决算数 ÷ 全年预算数 (not about 项目/基本支出, a month or a 时点).
+- RPT-LINT-PLAN-YEAR (a note): a heading line such as 三、2024年工作打算 whose plan is for the evaluated year or
+  earlier (a report on 2024 plans for 2025).
+Text rules, read on the filled text (placeholders replaced), one line at a time:
+- RPT-LINT-PARTS: a total followed by 其中 and its parts (万元, 人 or 名): the parts add up to more than the total
+  (a list may leave parts out, so only parts above the total are flagged).
+- RPT-LINT-SURVEY: 对 N 份 … 问卷 … 统计/分析 — the questionnaires analysed are the valid ones, not those issued.
+
 Tolerance: a stated number agrees when it is within half a unit of its own last digit, and at least
-0.005 (the data's own rounding to 2 decimals): 532 and 532.4412 both agree with 532.44.
+0.005 (the data's own rounding to 2 decimals): 532 and 532.4412 both agree with 532.44. A sum of parts may exceed
+its total by the rounding of each part (half a unit of its last digit).
 """
 from __future__ import annotations
 
@@ -32,7 +45,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..common.findings import Finding, Severity
-from .sections import SECTION_HEADINGS, placeholder_values
+from .sections import SECTION_HEADINGS, fill, placeholder_values
 from .policy_documents import NUMBER, PolicyDocument, PolicyTable, policy_documents, title_key
 
 if TYPE_CHECKING:
@@ -281,7 +294,178 @@ def policy_claims(sentence: str, facts: Facts) -> list[Claim]:
     return claims
 
 
-RULES: tuple[Rule, ...] = (grade_claims, score_claims, count_claims, money_claims, year_claims, policy_claims)
+# --- staff counts -----------------------------------------------------------------------------------
+
+_STAFF = (
+    (re.compile(r"(?:编制人数|编制数|核定(?:事业|行政)?编制)(?:为|是|：|:|共)?" + _NUMBER + "[人名]"), "编制数", "编制数"),
+    (re.compile(r"(?:在编人数|在编人员|编内人员|实有在编人数)(?:为|是|：|:|共)?" + _NUMBER + "人"), "在职人数",
+     "在职人数（编内）"),
+    (re.compile(r"劳务派遣(?:人员|人数)?(?:为|是|：|:|共)?" + _NUMBER + "人"), "劳务派遣人数", "劳务派遣人数"),
+)
+_STAFF_ELSEWHERE = re.compile(r"上年|去年|上一年|同比|较|增|减|管理人员|专业技术|工勤|领导")
+
+
+def staff_claims(sentence: str, facts: Facts) -> list[Claim]:
+    if _other_year(sentence, facts.year):
+        return []
+    claims = []
+    for pattern, key, name in _STAFF:
+        data = facts.values.get(key)
+        for match in pattern.finditer(sentence):
+            if data is None or _STAFF_ELSEWHERE.search(_clause_before(sentence, match.start())):
+                continue
+            if not agrees(match[1], Decimal(data)):
+                claims.append(Claim("RPT-LINT-STAFF", match.span(), f"基本信息中{name}为{data}人",
+                                    expected=Decimal(data), actual=Decimal(match[1])))
+    return claims
+
+
+# --- 三公经费 of a year -------------------------------------------------------------------------------
+
+_THREE_PUBLIC = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:的)?[“\"]?三公[”\"]?经费(?:实际支出|支出|决算数)?(?:为|是|：|:|共|合计)?"
+                           + _NUMBER + "万元")
+
+
+def three_public_claims(sentence: str, facts: Facts) -> list[Claim]:
+    if facts.year is None or re.search(r"预算", sentence):
+        return []
+    figures = {facts.year: facts.values.get("三公经费本年_万元"), facts.year - 1: facts.values.get("三公经费上年_万元")}
+    claims = []
+    for match in _THREE_PUBLIC.finditer(sentence):
+        year, stated = int(match[1]), match[2]
+        data = figures.get(year)
+        if data is not None:
+            if not agrees(stated, Decimal(data)):
+                claims.append(Claim("RPT-LINT-THREE-PUBLIC", match.span(), f"基本信息中{year}年三公经费为{data}万元",
+                                    expected=Decimal(data), actual=Decimal(stated)))
+            continue
+        other = next((y for y, v in figures.items() if v is not None and agrees(stated, Decimal(v))), None)
+        if other is not None:
+            claims.append(Claim("RPT-LINT-THREE-PUBLIC", match.span(),
+                                f"{stated}万元是基本信息中{other}年的三公经费（评价年度{facts.year}年，上年为{facts.year - 1}年），"
+                                f"年份有误"))
+    return claims
+
+
+# --- budget execution progress and rate -------------------------------------------------------------
+
+_PROGRESS_KEY = "执行进度_"
+_LINK = re.compile(r"(?:已|累计)?(?:达到|为|是|：|:|达)?")  # between a 时点 and its percentage
+_RATE_AFTER = re.compile(r"(?:达到|为|是|：|:|达)?" + r"(\d+(?:\.\d+)?)%")
+
+
+def progress_claims(sentence: str, facts: Facts) -> list[Claim]:
+    """Each 时点 of 基本信息 named in the sentence, with the first percentage after it in its clause."""
+    if "执行" not in sentence or _other_year(sentence, facts.year):
+        return []
+    claims = []
+    for key, data in facts.values.items():
+        label = key.removeprefix(_PROGRESS_KEY)
+        if not key.startswith(_PROGRESS_KEY) or not label:
+            continue
+        for found in re.finditer(re.escape(label), sentence):
+            rest = sentence[found.end():]
+            clause = rest[:min((rest.find(m) for m in "，,；;。" if m in rest), default=len(rest))]
+            rate = _RATE_AFTER.search(clause)
+            if rate is None or not ("进度" in clause[:rate.start()] or _LINK.fullmatch(clause[:rate.start()])):
+                continue  # 全年预算执行率达到100%: a rate, not the progress
+            if agrees(rate[1], Decimal(data.rstrip("%"))):
+                continue
+            start = found.end() + rate.start(1)
+            claims.append(Claim("RPT-LINT-PROGRESS", (found.start(), start + len(rate[1]) + 1),
+                                f"基本信息中{label}的预算执行进度为{data}",
+                                expected=Decimal(data.rstrip("%")), actual=Decimal(rate[1])))
+    return claims
+
+
+_RATE = re.compile(r"预算执行率(?:为|是|：|:|达到|达)?(\d+(?:\.\d+)?)%")
+_RATE_ELSEWHERE = re.compile(r"项目|基本支出|人员|公用|专项|月|进度|上年|去年|目标|不低于|以上|超过|低于")
+
+
+def rate_claims(sentence: str, facts: Facts) -> list[Claim]:
+    data = facts.values.get("预算执行率")
+    if data is None or _other_year(sentence, facts.year):
+        return []
+    return [
+        Claim("RPT-LINT-RATE", match.span(), f"决算表本年支出合计（第84行）决算数÷全年预算数为{data}",
+              expected=Decimal(data.rstrip("%")), actual=Decimal(match[1]))
+        for match in _RATE.finditer(sentence)
+        if not _RATE_ELSEWHERE.search(_clause_before(sentence, match.start()))
+        and not agrees(match[1], Decimal(data.rstrip("%")))
+    ]
+
+
+# --- the year of a plan --------------------------------------------------------------------------------
+
+_PLAN_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?\s*((?:19|20)\d{2})年(?:度)?"
+                           r"(?:工作)?(?:打算|计划|思路|安排)[。：:]?$")
+
+
+def plan_year_claims(sentence: str, facts: Facts) -> list[Claim]:
+    match = _PLAN_HEADING.match(sentence)
+    if facts.year is None or match is None or int(match[1]) > facts.year:
+        return []
+    return [Claim("RPT-LINT-PLAN-YEAR", match.span(),
+                  f"评价年度为{facts.year}年，{match[1]}年的工作打算应为下一年（{facts.year + 1}年），请核对", severity="info")]
+
+
+RULES: tuple[Rule, ...] = (grade_claims, score_claims, count_claims, money_claims, year_claims, policy_claims,
+                           staff_claims, three_public_claims, progress_claims, rate_claims, plan_year_claims)
+
+
+# --- text rules: on the filled text, a line at a time ----------------------------------------------------
+
+_TOTAL_THEN_PARTS = re.compile(r"(\d+(?:\.\d+)?)(万元|人|名)(?:[，,]|[。；;])?([（(])?其中[：:，,]?")
+_PART = re.compile(r"([^，,；;。（）()]*?)(\d+(?:\.\d+)?)(万元|人|名)")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_NOT_A_PART = re.compile(r"总|合计|共计|负债|净值|结余|上年|同比|增|减|年初|全年预算")
+
+
+def parts_claims(line: str, facts: Facts) -> list[Claim]:
+    """A total and the parts listed after its 其中: the list ends at ）, at 。 (or the next 。 when 其中 starts a
+    sentence), or at a figure that is not a part (总…, 负债, 净值…)."""
+    claims = []
+    for match in _TOTAL_THEN_PARTS.finditer(line):
+        total, unit, paren = Decimal(match[1]), match[2], match[3]
+        rest = line[match.end():]
+        end = rest.find("）" if paren else "。")
+        items = rest if end < 0 else rest[:end]
+        if not paren:
+            items = _BRACKETED.sub("", items)  # a part's own parts: 基本支出387.97万元（人员经费…）
+        parts: list[str] = []
+        last = 0
+        for part in _PART.finditer(items):
+            if part[3] != unit or _NOT_A_PART.search(part[1]):
+                break
+            parts.append(part[2])
+            last = rest.find(part[0]) + len(part[0])
+        if len(parts) < 2:
+            continue
+        rounding = sum(Decimal(5) / Decimal(10) ** (len(p.partition(".")[2]) + 1) for p in parts)
+        added = sum((Decimal(p) for p in parts), Decimal(0))
+        if added > total + rounding:
+            span = (match.start(), match.end() + last)
+            claims.append(Claim("RPT-LINT-PARTS", span,
+                                f"“其中”所列{len(parts)}项合计{added.normalize():f}{unit}，超过总数{match[1]}{unit}",
+                                expected=total, actual=added))
+    return claims
+
+
+_ANALYSED = re.compile(r"对(\d+)份[^，,。；;]*?问卷[^。；;]*?(?:统计|分析|汇总)")
+
+
+def analysed_claims(line: str, facts: Facts) -> list[Claim]:
+    """The questionnaires a score is computed from are the valid ones."""
+    valid = facts.values.get("有效问卷份数")
+    return [
+        Claim("RPT-LINT-SURVEY", match.span(), f"问卷得分按有效问卷{valid}份计算（发放{facts.values.get('发放问卷份数', '—')}份）",
+              expected=Decimal(valid), actual=Decimal(match[1]))
+        for match in _ANALYSED.finditer(line)
+        if valid is not None and int(match[1]) != int(valid)
+    ]
+
+
+TEXT_RULES: tuple[Rule, ...] = (parts_claims, analysed_claims)
 
 
 def sentences(text: str) -> Iterator[str]:
@@ -298,18 +482,23 @@ def quote(sentence: str, span: tuple[int, int]) -> str:
     return f"{'…' if start else ''}{sentence[start:end]}{'…' if end < len(sentence) else ''}"
 
 
+def _finding(claim: Claim, text: str, where: str) -> Finding:
+    return Finding(
+        severity=claim.severity, code=claim.code, where=where,
+        message=f"报告写“{quote(text, claim.span)}”，而{claim.message}",
+        expected=claim.expected, actual=claim.actual,
+        difference=None if claim.expected is None or claim.actual is None else claim.actual - claim.expected,
+    )
+
+
 def lint_text(text: str, facts: Facts, where: str) -> list[Finding]:
-    """Every rule on every sentence of one section's text."""
+    """Every rule on every sentence of one section's text, and the text rules on each line of it filled."""
+    filled = fill(text, dict(facts.values))[0]
     return [
-        Finding(
-            severity=claim.severity, code=claim.code, where=where,
-            message=f"报告写“{quote(sentence, claim.span)}”，而{claim.message}",
-            expected=claim.expected, actual=claim.actual,
-            difference=None if claim.expected is None or claim.actual is None else claim.actual - claim.expected,
-        )
-        for sentence in sentences(text)
-        for rule in RULES
-        for claim in rule(sentence, facts)
+        *(_finding(claim, sentence, where) for sentence in sentences(text) for rule in RULES
+          for claim in rule(sentence, facts)),
+        *(_finding(claim, line.strip(), where) for line in filled.splitlines() for rule in TEXT_RULES
+          for claim in rule(line.strip(), facts)),
     ]
 
 

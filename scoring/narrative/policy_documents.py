@@ -21,7 +21,9 @@ else:  # pragma: no cover
 TABLE = Path(__file__).with_name("policy_documents.toml")
 Status = Literal["in force", "superseded"]
 _OPEN, _CLOSE = "〔[(（【", "〕])）】"
-NUMBER = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]+)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*"
+# The issuer before a 文号's year: only its last characters matter (issuer prefixes are short), and a bounded
+# run keeps the search linear in a long text without brackets (an unbounded one retried the run at every start).
+NUMBER = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,40}})\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*"
                     rf"[{re.escape(_CLOSE)}]\s*(?P<serial>\d+)\s*号")
 
 

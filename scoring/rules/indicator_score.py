@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from pydantic import Field
 
 from ..common.base import Record
 from ..common.evidence import EvidenceError, parse_number
-from ..common.numbers import ZERO, fmt2, fmt_points, round2
+from ..common.numbers import CENT, ZERO, fmt2, fmt_points, round2
 from .indicator_rules import MissingInput
 from .ruleset import Indicator
 
@@ -44,7 +44,7 @@ def score_indicator(
     try:
         outcome = indicator.rule.compute(padded, indicator.weight)
         warnings = list(outcome.warnings)
-        computed = outcome.score
+        computed = _within(outcome.score, indicator.weight)
         explanation = outcome.explanation + "".join(f"（请核对：{doubt}）" for doubt in warnings)
     except MissingInput as missing:
         computed, explanation = None, f"{MISSING_INPUT}：{missing.args[0]}"
@@ -66,6 +66,13 @@ def score_indicator(
         **base, score=manual, override=manual, reason=why,
         explanation=f"{OVERRIDDEN}{fmt2(manual)}分（理由：{why}）；{rule_part}",
     )
+
+
+def _within(score: Decimal | None, weight: Decimal) -> Decimal | None:
+    """A score never above the weight by rounding: full marks of a weight of 54.4862 are 54.48, not 54.49."""
+    if score is not None and score > weight:
+        return weight.quantize(CENT, rounding=ROUND_DOWN)
+    return score
 
 
 def _override(value: object, reason: object, weight: Decimal) -> tuple[Decimal | None, str, str | None]:

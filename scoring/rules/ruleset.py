@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import json
+import stat
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -54,6 +56,7 @@ class Group(Strict):
     weight: Decimal = Field(default=Decimal(0), ge=0)
     parent: str | None = None
     open: bool = False
+    choices: tuple[str, ...] = Field(default=(), description="开放填写的二级指标：指标行也可填写的名称（如其下的数量指标、质量指标）")
     weight_from_rows: bool = Field(default=False, exclude=True, description="分值由自评表的指标行合计得出（计算结果，不在规则集中填写）")
 
 
@@ -133,6 +136,16 @@ class Ruleset(Strict):
         """Why some grade can never be reached (absolute minimums above the total weight), if so."""
         return unreachable_bands_warning(self.grades, self.total_weight)
 
+    def declared(self) -> "Ruleset":
+        """The ruleset as written, without a self-evaluation's rows (what an evaluation built on it embeds)."""
+        if not self.open_groups:
+            return self
+        open_codes = {g.code for g in self.open_groups}
+        level2 = tuple(g.model_copy(update={"weight": Decimal(0), "weight_from_rows": False}) if g.weight_from_rows else g
+                       for g in self.level2)
+        return self.model_copy(update={"level2": level2,
+                                       "indicators": tuple(i for i in self.indicators if i.parent not in open_codes)})
+
 
 def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, Decimal(0))
@@ -154,6 +167,8 @@ def _structure_problems(rs: Ruleset) -> list[str]:
     for group in (*rs.level1, *rs.level2):
         if group.weight == 0 and not group.open:
             problems.append(f"指标{group.code}{group.name}的分值应大于0")
+    if any(g.choices and not g.open for g in rs.level2):
+        problems.append("只有开放填写的二级指标（open = true）可列出 choices")
     if rs.open_groups and rs.form != "self":
         problems.append("开放填写的二级指标（open = true）只用于自评表（form = \"self\"）")
     if rs.form == "report" and not rs.indicators:
@@ -229,7 +244,10 @@ def parse_ruleset(data: dict, source: str = "<数据>") -> Ruleset:
 def read_ruleset_file(path: Path) -> Ruleset:
     """Read a user's TOML file (size-limited; decimals kept exact)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a named pipe would block the read forever, a device never end
+            raise RulesetError(str(path), ["不是普通文件（文件夹、命名管道或设备），不能作为规则集读取"])
+        size = info.st_size
         if size > MAX_RULESET_BYTES:
             raise RulesetError(str(path), [f"文件过大（{size}字节），规则集文件不应超过{MAX_RULESET_BYTES}字节"])
         text = path.read_text(encoding="utf-8-sig")
@@ -241,7 +259,40 @@ def read_ruleset_file(path: Path) -> Ruleset:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise RulesetError(str(path), [f"TOML 格式错误：{exc}"]) from None
+    except RecursionError:
+        raise RulesetError(str(path), ["TOML 嵌套层数过多，不是有效的规则集"]) from None
     return parse_ruleset(data, str(path))
+
+
+def ruleset_data(rs: Ruleset) -> dict:
+    """The ruleset as plain JSON data (what a workbook embeds, and what ``ruleset`` in evaluation JSON may hold)."""
+    data: dict = rs.declared().model_dump(mode="json", exclude_defaults=True)
+    return data
+
+
+def ruleset_json(rs: Ruleset) -> str:
+    """``ruleset_data`` as compact JSON text (Chinese kept as is)."""
+    return json.dumps(ruleset_data(rs), ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_ruleset_json(text: str, source: str) -> Ruleset:
+    """A ruleset from ``ruleset_json`` text (e.g. embedded in a workbook); decimals kept exact."""
+    if len(text) > MAX_RULESET_BYTES:
+        raise RulesetError(source, [f"规则集过大（{len(text)}个字符），不应超过{MAX_RULESET_BYTES}个字符"])
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        raise RulesetError(source, ["不是有效的规则集数据（JSON）"]) from None
+    if not isinstance(data, dict):
+        raise RulesetError(source, ["不是有效的规则集数据（应为对象）"])
+    return parse_ruleset(data, source)
+
+
+def resolve_ruleset(ref: str, data: dict | None = None) -> Ruleset:
+    """The ruleset an evaluation names: its own embedded data when it has it, else the shipped id or .toml path."""
+    if data is not None:
+        return parse_ruleset(data, ref or "评价数据中的规则集")
+    return load_ruleset(ref)
 
 
 def shipped_rulesets() -> list[str]:

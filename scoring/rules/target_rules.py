@@ -74,7 +74,7 @@ class TargetRule(RuleBase):
         target = _target(values[0])
         goal = _number(target, "改按定性评价或时效计分")
         actual = _actual(values[1], target)
-        score, how = self._score(self._direction(target), goal, actual.value, weight)
+        score, how = self._score(self.direction_of(target), goal, actual.value, weight)
         return Outcome(score, f"{_head(target, actual)}{how}", actual.warnings)
 
     @staticmethod
@@ -102,7 +102,7 @@ class TargetRule(RuleBase):
         score = round2(weight * done / goal)
         return score, f"未达到指标值，得{fmt_points(weight)}×{plain(done)}÷{plain(goal)}={fmt_points(score)}分"
 
-    def _direction(self, target: Target) -> Literal["higher", "lower", "equal"]:
+    def direction_of(self, target: Target) -> Literal["higher", "lower", "equal"]:
         """auto: ≤ is 反向, = and a bare 0 (0起) are 等于, ≥ and other bare numbers 正向."""
         if self.direction != "auto":
             return self.direction

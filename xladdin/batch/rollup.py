@@ -3,21 +3,30 @@
 Sheets: 汇总 (one row per file), 排名 (per ruleset), 图表 (grade distribution, scores by unit),
 指标得分 (per indicator, or per 二级 indicator for self-evaluation forms), 无法读取; and when asked
 名单核对 (expected units with no file, duplicates, units not on the list) and 与上年对比.
+
+Every sheet prints as a submitted table does: A4 landscape one page wide, its title, 编制单位 (to fill in)
+and date in the page header, the header row on every page, long texts wrapped inside their cells.
+Rulesets are shown by name.
 """
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring import INCOMPLETE, IndicatorValue, Snapshot, describe_change, round2
+from scoring import INCOMPLETE, IndicatorValue, RulesetError, Snapshot, describe_change, load_ruleset, round2
 
 from .runner import FileResult
 from .roster import RosterCheck, YearOverYear
@@ -25,6 +34,8 @@ from ..workbook import style as S
 
 GRADE_ORDER = ("优", "良", "中", "差")
 SHARE = Decimal("0.0001")
+TITLE = "部门整体支出绩效评价结果汇总表"
+_TOP = Alignment(vertical="top")  # numbers level with the first line of a wrapped text beside them
 
 
 @dataclass(frozen=True)
@@ -106,8 +117,23 @@ def grade_counts(results: Sequence[FileResult]) -> list[tuple[str, int]]:
     return [(grade, grades.count(grade)) for grade in order]
 
 
-def rollup_bytes(results: Sequence[FileResult], roster: RosterCheck, years: YearOverYear | None = None) -> bytes:
-    """The roll-up workbook of ``results`` (in input order)."""
+@functools.cache
+def ruleset_name(ruleset: str) -> str:
+    """A ruleset's name for people (its id when it cannot be loaded here, e.g. a custom one embedded in a workbook)."""
+    try:
+        return load_ruleset(ruleset).name
+    except (RulesetError, OSError):
+        return ruleset
+
+
+def unit_label(result: FileResult) -> str:
+    """The unit's name, or the file's name when the file has none (a chart bar never goes without a label)."""
+    return _snap(result).unit_name or f"（未填单位名称）{PurePath(result.path).name}"
+
+
+def rollup_bytes(results: Sequence[FileResult], roster: RosterCheck, years: YearOverYear | None = None,
+                 today: dt.date | None = None) -> bytes:
+    """The roll-up workbook of ``results`` (in input order); ``today`` is the date printed in the page headers."""
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     ranked = ranking(results)
@@ -121,6 +147,8 @@ def rollup_bytes(results: Sequence[FileResult], roster: RosterCheck, years: Year
         _roster(wb.create_sheet("名单核对"), roster)
     if years is not None:
         _years(wb.create_sheet("与上年对比"), years)
+    for ws in wb.worksheets:
+        _page_header(ws, today or dt.date.today())
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -138,12 +166,23 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[object]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(1 + offset, column)
             S.literal(ws, cell.coordinate, value)
-            cell.border = S.BOX
+            cell.border, cell.alignment = S.BOX, _TOP
             if formats and column in formats:
                 cell.number_format = formats[column]
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows), 1) + 1}"
     S.print_setup(ws, landscape=True, title_rows="1:1")
+    S.fit_rows(ws, [1])  # a wrapped header row as tall as its text: it never covers the first data row
+
+
+def _page_header(ws: Worksheet, today: dt.date) -> None:
+    """The title (and the sheet), 编制单位 to fill in and the date, on every printed page."""
+    header = HeaderFooterItem()
+    ws.HeaderFooter.oddHeader = header
+    header.center.text = f"{TITLE}（{ws.title}）"
+    header.left.text = "编制单位：______________"
+    header.right.text = f"编制日期：{today:%Y年%m月%d日}"
+    ws.page_margins.top = 0.8  # inches: room for the header above the table
 
 
 def _summary(ws: Worksheet, results: Sequence[FileResult], ranked: list[Ranked], roster: RosterCheck) -> None:
@@ -153,18 +192,21 @@ def _summary(ws: Worksheet, results: Sequence[FileResult], ranked: list[Ranked],
     for number, result in enumerate((r for r in results if r.snapshot is not None), start=1):
         snap = _snap(result)
         note = "同一单位有多个文件（见 名单核对）；" if result.path in repeated else ""
-        rows.append([number, result.path, snap.unit_name, snap.credit_code, snap.year, snap.ruleset, snap.total,
-                     snap.grade or INCOMPLETE, "是" if snap.complete else "否", places[result.path], result.errors,
-                     result.warnings, "、".join(result.unscored), note + result.first_error])
+        rows.append([number, result.path, snap.unit_name, snap.credit_code, snap.year, ruleset_name(snap.ruleset),
+                     snap.total, snap.grade or INCOMPLETE, "是" if snap.complete else "否", places[result.path],
+                     result.errors, result.warnings, "、".join(result.unscored), note + result.first_error])
     header = ("序号", "文件", "单位名称", "统一社会信用代码", "年度", "规则集", "总得分", "等级", "是否完成", "名次",
               "错误", "警告", "未计分指标", "说明")
-    _table(ws, header, rows, (6, 36, 30, 22, 7, 14, 9, 8, 9, 6, 6, 6, 16, 50), {7: S.SCORE})
+    _table(ws, header, rows, (5, 22, 20, 20, 6, 20, 8, 6, 6, 6, 6, 6, 16, 34), {7: S.SCORE})
+    _wrap(ws, 2, 3, 6, 13, 14)
 
 
 def _ranking(ws: Worksheet, ranked: list[Ranked]) -> None:
-    rows = [[item.ruleset, item.rank if item.rank is not None else "—", _snap(item.result).unit_name, _snap(item.result).year,
-             _snap(item.result).total, _snap(item.result).grade or INCOMPLETE, item.result.path] for item in ranked]
-    _table(ws, ("规则集", "名次", "单位名称", "年度", "总得分", "等级", "文件"), rows, (14, 6, 30, 7, 9, 8, 40), {5: S.SCORE})
+    rows = [[ruleset_name(item.ruleset), item.rank if item.rank is not None else "—", unit_label(item.result),
+             _snap(item.result).year, _snap(item.result).total, _snap(item.result).grade or INCOMPLETE, item.result.path]
+            for item in ranked]
+    _table(ws, ("规则集", "名次", "单位名称", "年度", "总得分", "等级", "文件"), rows, (24, 6, 30, 7, 9, 8, 40), {5: S.SCORE})
+    _wrap(ws, 1, 3, 7)
 
 
 def _charts(ws: Worksheet, results: Sequence[FileResult], source: Worksheet, ranked: int) -> None:
@@ -195,9 +237,11 @@ def _show_axes(chart: BarChart, value_title: str) -> None:
 
 
 def _stats(ws: Worksheet, stats: list[Stat]) -> None:
-    rows = [[s.ruleset, s.code, s.name, s.weight, s.units, s.average, s.rate, s.losing, s.share] for s in stats]
+    rows = [[ruleset_name(s.ruleset), s.code, s.name, s.weight, s.units, s.average, s.rate, s.losing, s.share]
+            for s in stats]
     header = ("规则集", "代码", "指标（自评表为二级指标）", "分值", "单位数", "平均得分", "平均得分率", "失分单位数", "失分单位比例")
-    _table(ws, header, rows, (14, 8, 40, 7, 7, 9, 10, 10, 12), {4: S.SCORE, 6: S.SCORE, 7: "0.0%", 9: "0.0%"})
+    _table(ws, header, rows, (24, 8, 40, 7, 7, 9, 10, 10, 12), {4: S.SCORE, 6: S.SCORE, 7: "0.0%", 9: "0.0%"})
+    _wrap(ws, 1, 2, 3)
 
 
 def _unreadable(ws: Worksheet, results: Sequence[FileResult]) -> None:
@@ -210,7 +254,7 @@ def _roster(ws: Worksheet, roster: RosterCheck) -> None:
     rows += [["重复（同一单位同一年度有多个文件）", name, "\n".join(paths)] for name, paths in roster.duplicates]
     rows += [["名单外（不在名单中的单位）", name, path] for name, path in roster.unexpected]
     _table(ws, ("类别", "单位名称", "文件"), rows or [["（名单中的单位都有文件，没有重复）", "", ""]], (34, 30, 60))
-    _wrap(ws, 3, 3)
+    _wrap(ws, 3)
 
 
 def _years(ws: Worksheet, years: YearOverYear) -> None:
@@ -230,13 +274,12 @@ def _years(ws: Worksheet, years: YearOverYear) -> None:
     header = ("单位名称", "本年文件", "上年文件", "上年总得分", "本年总得分", "变化", "上年等级", "本年等级",
               "大幅变化的项目", "计分规则或分值改变的指标", "说明")
     _table(ws, header, rows, (30, 30, 30, 10, 10, 8, 8, 8, 50, 50, 30), {4: S.SCORE, 5: S.SCORE, 6: "+0.00;-0.00;0.00"})
-    _wrap(ws, 9, 11)
+    _wrap(ws, 9, 10, 11)
 
 
-def _wrap(ws: Worksheet, first: int, last: int) -> None:
+def _wrap(ws: Worksheet, *columns: int) -> None:
     """Wrap the texts of these columns, rows tall enough to show them (Calc and Excel do not grow rows on opening)."""
-    for row in ws.iter_rows(min_row=2, min_col=first, max_col=last):
-        for cell in row:
-            cell.alignment = S.WRAP
+    for column in columns:
+        for row in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+            row[0].alignment = S.WRAP
     S.fit_rows(ws, range(2, ws.max_row + 1))
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -74,7 +75,7 @@ def assess_files(paths: Sequence[Path], ruleset_ref: str | None = None, progress
 
 def _in_parallel(paths: Sequence[Path], ruleset_ref: str | None, workers: int, show: bool) -> list[FileResult]:
     found: dict[int, FileResult] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
     try:
         # all submitted (workers started) before the bar's thread exists: forking a threaded process is unsafe
         futures: dict[Future[FileResult], int] = {pool.submit(assess_file, str(p), ruleset_ref): i for i, p in enumerate(paths)}
@@ -86,15 +87,87 @@ def _in_parallel(paths: Sequence[Path], ruleset_ref: str | None, workers: int, s
                 except BrokenProcessPool:
                     found[index] = FileResult(path=str(paths[index]), failure=CRASHED)
                 tick()
-    finally:  # Ctrl-C: files not yet started are dropped, the ones running finish, no worker is left behind
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C or SIGTERM: workers only read, so the ones running are stopped at once
+        _stop_workers(pool)
+        raise
+    finally:  # files not yet started are dropped; no worker is left behind
+        with _uninterrupted():  # a second Ctrl-C must not break off the shutdown half-way (that can hang the exit)
+            pool.shutdown(wait=True, cancel_futures=True)
     return [found[index] for index in range(len(paths))]
 
 
-def _worker_signals() -> None:
-    """Ctrl-C reaches the whole process group: the main process alone stops the run (no worker tracebacks)."""
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if stop is not None:
+        stop()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):  # what terminate_workers does, before 3.14
+        if process.is_alive():
+            process.terminate()
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP ignored for the duration: the run is already ending (main thread only)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _worker_start(parent: int) -> None:
+    """Ctrl-C reaches the whole process group: the main process alone stops the run (no worker tracebacks).
+
+    A worker ends with its parent, even one killed outright (SIGKILL) that cannot shut the pool down.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+ORPHAN_POLL_S = 0.5
+
+
+def _end_with_parent(parent: int) -> None:
+    """On Linux the kernel kills this process when its parent dies; elsewhere a thread watches for it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    import threading
+
+    def watch() -> None:
+        while _parent_alive(parent):
+            time.sleep(ORPHAN_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pe-orphan-watch", daemon=True).start()  # also covers a parent gone already
+
+
+def _parent_alive(parent: int) -> bool:
+    if os.name == "nt":  # no re-parenting on Windows: ask whether the process still exists
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, parent)  # type: ignore[attr-defined]
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))  # type: ignore[attr-defined]
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+        return code.value == 259  # STILL_ACTIVE
+    return os.getppid() == parent
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """``python -m xladdin.cli`` runs ``pe-eval``."""
 import sys
 
-from .commands import main
+from . import main
 
 sys.exit(main())

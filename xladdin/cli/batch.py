@@ -8,9 +8,9 @@ from scoring import INCOMPLETE, describe_change, fmt2, load_ruleset
 
 from ..batch.roster import RosterCheck, YearOverYear, check_roster, read_expected, year_over_year
 from ..batch.runner import FileResult, assess_files
-from ..files.load import evaluation_files
+from ..files.load import evaluation_files, regular_file
 from ..files.safe_io import write_new
-from .common import BATCH_COLUMNS, EXIT_FINDINGS, EXIT_USAGE, UNREADABLE, CliError, csv_text, to_json
+from .common import BATCH_COLUMNS, EXIT_FINDINGS, EXIT_USAGE, UNREADABLE, CliError, csv_text, output_path, to_json
 
 OUTPUTS = (".xlsx", ".csv")
 
@@ -19,12 +19,12 @@ def run_batch(args: argparse.Namespace) -> int:
     """Exit 2 when a file could not be read, 1 when a file has errors, else 0 (the roster does not change it)."""
     if args.ruleset:
         load_ruleset(args.ruleset)  # a wrong --ruleset is refused once, here, not in every file
-    out = Path(args.out) if args.out else None
+    out = output_path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in OUTPUTS:
         raise CliError(f"汇总表「{out.name}」应以 .xlsx（汇总工作簿）或 .csv 结尾")
     if out is not None and out.exists():
         raise CliError(f"文件已存在，未覆盖：{out}")
-    expected = read_expected(Path(args.expected)) if args.expected else None
+    expected = read_expected(regular_file(Path(args.expected), "单位名单")) if args.expected else None
     paths, last_paths = evaluation_files(args.paths), evaluation_files(args.last or [])
     if not paths:
         raise CliError("没有找到评价文件（.json/.xlsx/.xlsm）")

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
 
 from scoring import SEVERITY_NAMES, Finding, Scorecard, UserError, fmt2
 
@@ -16,6 +19,43 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped wit
 
 class CliError(UserError):
     """A Chinese message for stderr, exit status 2."""
+
+
+NAME_MAX_BYTES = 255  # of one file name on every common file system
+
+
+def output_path(name: str) -> Path:
+    """The output file the user named, refused plainly when no file system takes a name that long."""
+    path = Path(name)
+    size = len(path.name.encode(errors="surrogateescape"))
+    if size > NAME_MAX_BYTES:
+        raise CliError(f"输出文件名「{path.name[:20]}…」过长（{size}字节，约{size // 3}个汉字）：文件名不能超过{NAME_MAX_BYTES}字节，"
+                       "请换一个短一些的名字")
+    return path
+
+
+# Characters a terminal acts on rather than shows: C0/C1 controls but tab and line feed (ESC starts an escape
+# sequence, CR rewinds the line), bidirectional overrides that reorder a line, and lone surrogates.
+_ACTS_ON_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print: what a terminal would act on written as an escape (``\\x1b``, ``\\r``, ``\\u202e``)."""
+    return _ACTS_ON_TERMINAL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+class EscapingStream:
+    """A text stream whose every write goes through ``shown``: nothing a file holds reaches the terminal raw."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(shown(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
 
 
 def display_width(text: str) -> int:

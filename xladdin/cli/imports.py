@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,23 +17,22 @@ from scoring import (
     Assessment,
     Evaluation,
     Finding,
-    SurveyExport,
     SurveyImport,
-    SurveyQuestion,
     fmt2,
     fmt_money,
     import_accounts,
     import_survey,
-    read_survey_export,
 )
 
 from ..files.export_tables import read_table_file
-from ..files.imports import apply_accounts, apply_survey, survey_export
+from ..files.imports import Kept, apply_accounts, apply_survey, kept_cells, survey_export, workbook_with
 from ..files.safe_io import available_path, write_new
 from .common import EXIT_FINDINGS, CliError, render_findings, result_lines, to_json
 
 if TYPE_CHECKING:
     from ..workbook import WorkbookFile
+
+_IMPORTED = re.compile(r"(?:_导入_\d{8}(?:\(\d+\))?)+$")  # an import output's suffix: the next import numbers the original name
 
 
 def add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,21 +43,21 @@ def add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     survey = kinds.add_parser("survey", help="问卷星（按序号/按文本/按分数）导出的答卷数据 .xlsx/.xls/.csv",
                               description="统计问卷星答卷数据，填入问卷表的各选项人数和收回、有效份数")
     survey.add_argument("export", metavar="EXPORT", help="问卷星导出的答卷数据")
-    _common(survey)
+    _common(survey, force="允许覆盖 -o 指定的已有文件；问卷标题所指单位与工作簿的单位不同时仍导入（注明）")
     survey.add_argument("--min-seconds", type=_seconds, metavar="N", help="用时少于 N 秒的答卷不计为有效（需「所用时间」列）")
     survey.add_argument("--dedupe-ip", action="store_true", help="来自同一 IP 的答卷只保留第一份（需「来自IP」列）")
     survey.set_defaults(func=cmd_import_survey)
     accounts = kinds.add_parser("accounts", help="部门决算软件导出的财决01表或公开的收入支出决算总表 .xlsx/.xls/.csv",
                                 description="读取收入支出决算总表（及资产负债简表），填入决算表和基本信息")
     accounts.add_argument("export", metavar="EXPORT", help="部门决算导出文件")
-    _common(accounts)
+    _common(accounts, force="允许覆盖 -o 指定的已有文件；编制单位与工作簿的单位不同时仍导入（注明）")
     accounts.set_defaults(func=cmd_import_accounts)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, force: str = "允许覆盖 -o 指定的已有文件") -> None:
     parser.add_argument("--into", metavar="WORKBOOK", help="写入此评价工作簿的副本（不指定时只显示读到的内容）")
     parser.add_argument("-o", "--out", metavar="OUT.xlsx", help="新工作簿（默认：<工作簿名>_导入_<日期>.xlsx，放在工作簿旁）")
-    parser.add_argument("--force", action="store_true", help="允许覆盖 -o 指定的已有文件")
+    parser.add_argument("--force", action="store_true", help=force)
     parser.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
 
 
@@ -74,9 +74,12 @@ def cmd_import_survey(args: argparse.Namespace) -> int:
         result = import_survey(survey_export(source), min_seconds=args.min_seconds, dedupe_ip=args.dedupe_ip)
         print(to_json(result.json()) if args.json else "\n".join(_survey_lines(result)))
         return 0
-    evaluation, book = _open(args)
-    updated, result, notes = apply_survey(source, evaluation, min_seconds=args.min_seconds, dedupe_ip=args.dedupe_ip)
-    target, assessment = _write(args, book, updated)
+    from ..workbook.survey import import_form
+
+    evaluation, book, kept = _open(args, survey=True)
+    updated, result, notes = apply_survey(source, evaluation, import_form(book), min_seconds=args.min_seconds,
+                                          dedupe_ip=args.dedupe_ip, force=args.force)
+    target, assessment = _write(args, book, updated, kept)
     return _report(args, result.json(), notes, target, assessment, _survey_summary(result))
 
 
@@ -104,9 +107,9 @@ def cmd_import_accounts(args: argparse.Namespace) -> int:
         checked = result.checked()
         print(to_json(result.json()) if args.json else "\n".join([*_accounts_lines(result), render_findings(checked)]))
         return EXIT_FINDINGS if any(f.severity == "error" for f in checked) else 0
-    evaluation, book = _open(args)
-    updated, result, notes = apply_accounts(source, evaluation)
-    target, assessment = _write(args, book, updated)
+    evaluation, book, kept = _open(args)
+    updated, result, notes = apply_accounts(source, evaluation, force=args.force)
+    target, assessment = _write(args, book, updated, kept)
     return _report(args, result.json(), notes, target, assessment, _accounts_summary(result))
 
 
@@ -142,7 +145,9 @@ def _source(args: argparse.Namespace) -> Path:
     return path
 
 
-def _open(args: argparse.Namespace) -> tuple[Evaluation, WorkbookFile]:
+def _open(args: argparse.Namespace, survey: bool = False) -> tuple[Evaluation, WorkbookFile, Kept]:
+    """The workbook read; refused when a cell cannot be read and the rewrite would lose it (the 问卷 counts a survey
+    import fills, a questionnaire or a progress label waiting for its figures are kept)."""
     from ..workbook import open_workbook, read_evaluation
 
     path = Path(args.into)
@@ -150,20 +155,21 @@ def _open(args: argparse.Namespace) -> tuple[Evaluation, WorkbookFile]:
         raise CliError(f"「{path}」不是已有的评价工作簿（.xlsx/.xlsm）")
     book = open_workbook(path)
     evaluation, _ = read_evaluation(book)
-    if book.problems:
-        listed = "\n".join(f"- {p.where}：{p.message}" for p in book.problems)
+    kept = kept_cells(book, evaluation, replacing_survey=survey)
+    if kept.problems:
+        listed = "\n".join(f"- {p.where}：{p.message}" for p in kept.problems)
         raise CliError(f"「{path.name}」有无法读取的单元格，导入后这些内容会丢失：请先改正后再导入\n{listed}")
-    return evaluation, book
+    return evaluation, book, kept
 
 
-def _write(args: argparse.Namespace, book: WorkbookFile, evaluation: Evaluation) -> tuple[Path, Assessment]:
-    from ..workbook import assess_workbook, workbook_bytes
+def _write(args: argparse.Namespace, book: WorkbookFile, evaluation: Evaluation, kept: Kept) -> tuple[Path, Assessment]:
+    from ..workbook import assess_workbook
 
-    data = workbook_bytes(book.ruleset, evaluation, book.ruleset_ref or None)
+    data = workbook_with(book.ruleset, evaluation, book.ruleset_ref or None, kept)
     if args.out:
         target = write_new(Path(args.out), lambda p: p.write_bytes(data), overwrite=args.force)
     else:
-        name = f"{book.path.stem}_导入_{dt.date.today():%Y%m%d}.xlsx"
+        name = f"{_IMPORTED.sub('', book.path.stem)}_导入_{dt.date.today():%Y%m%d}.xlsx"
         target = write_new(available_path(book.path.with_name(name)), lambda p: p.write_bytes(data))
     return target, assess_workbook(target, book.ruleset)
 

@@ -1,7 +1,7 @@
 """`pe-eval doctor`: a step-by-step diagnosis of this installation, and a file to send to support.
 
-Every step returns a ``Check``: ✓, ! (a warning) or ✗, what it found and, unless ✓, the fix in one
-sentence. A step that raises becomes ✗ with its message. The Windows steps see the system only through
+Every step returns a ``Check``: ✓, ! (a warning), ✗, or ○ (an optional part not installed: neither a pass
+nor a fault), what it found and, unless ✓ or ○, the fix in one sentence. A step that raises becomes ✗ with its message. The Windows steps see the system only through
 ``WindowsSystem`` (environment, registry, Documents folder, a process runner, Excel's COM factory),
 so tests run them anywhere with stand-ins.
 """
@@ -41,7 +41,7 @@ from ..files.pdf_convert import find_converter
 from ..report.fonts import FONT_ENV, cjk_font_files
 from ..files.safe_io import available_path, write_text_new
 
-OK, WARN, FAIL = "✓", "!", "✗"
+OK, WARN, FAIL, ABSENT = "✓", "!", "✗", "○"
 DEFAULT_OUT = "pe-eval诊断.txt"
 SAMPLE_TOTAL, SAMPLE_GRADE = Decimal("93.56"), "优"
 PROBE_TIMEOUT = 120  # seconds for a first import in a fresh environment (antivirus scans every file)
@@ -72,7 +72,7 @@ XL_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?",
 
 @dataclass(frozen=True)
 class Check:
-    status: str  # OK, WARN or FAIL
+    status: str  # OK, WARN, FAIL or ABSENT
     detail: str
     fix: str = ""
 
@@ -168,11 +168,12 @@ def check_extras(system: WindowsSystem | None) -> Check:
     versions = {extra: _module_version(module) for extra, module in EXTRAS.items()}
     detail = "；".join(f"{extra}（{EXTRAS[extra]} {version}）" if version else f"{extra}（{EXTRAS[extra]}）未安装"
                       for extra, version in versions.items())
+    status = OK if all(versions.values()) else ABSENT
     if system is not None:
-        return Check(OK, f"本环境 {detail}。Windows 上 Excel 和报告各用一个运行环境，下面分别检查")
+        return Check(status, f"本环境 {detail}。Windows 上 Excel 和报告各用一个运行环境，下面分别检查")
     if versions["charts"] is None:
         return Check(WARN, detail, '报告将不含图表：运行 pip install "pe-eval[charts]" 安装 matplotlib。')
-    return Check(OK, detail)
+    return Check(status, detail)
 
 
 def _module_version(module: str) -> str | None:
@@ -501,7 +502,8 @@ def step_lines(title: str, check: Check) -> list[str]:
 
 def summary_line(checks: list[Check]) -> str:
     counts = Counter(check.status for check in checks)
-    return f"诊断结果：{counts[OK]}项通过，{counts[WARN]}项提醒，{counts[FAIL]}项未通过。"
+    absent = f"，{counts[ABSENT]}项可选部分未安装" if counts[ABSENT] else ""
+    return f"诊断结果：{counts[OK]}项通过，{counts[WARN]}项提醒，{counts[FAIL]}项未通过{absent}。"
 
 
 def header_lines() -> list[str]:

@@ -149,11 +149,24 @@ def _import(book, kind: str) -> str | None:  # an xlwings Book
             return f"已取消导入{what}，工作簿未改动。"
     for place, value in cells.items():
         sheet, ref = place.split("!")
-        book.sheets[sheet].range(ref).value = float(value) if isinstance(value, Decimal) else value
+        book.sheets[sheet].range(ref).value = _as_typed(value)
     lines = [summary, *(f"· {n.message}" for n in notes[:MAX_LISTED])]
     if len(notes) > MAX_LISTED:
         lines.append(f"……其余{len(notes) - MAX_LISTED}条请用命令 pe-eval import 查看")
     return "\n".join(lines)
+
+
+def _as_typed(value: object) -> object:
+    """What xlwings writes for a value from a file: numbers as numbers; text always as text.
+
+    Excel takes a leading apostrophe as "this is text" (it is not part of the value), so a 问卷星 title such as
+    ``=HYPERLINK("http://…"&A1,"点我")`` never becomes a live formula, nor ``1/2`` a date, nor a credit code a number.
+    """
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value:
+        return "'" + value
+    return value
 
 
 def _same(typed: object, new: object) -> bool:
@@ -182,8 +195,9 @@ def _planned(book, kind: str, export: Path) -> tuple[dict[str, object], dict[str
         book.api.SaveCopyAs(str(copy))  # the open workbook as it is now, unsaved edits included
         opened = open_workbook(copy)
         evaluation, _ = read_evaluation(opened)
+        form = survey_sheet.import_form(opened)  # as `pe-eval import survey`: blank counts are what it fills
     if kind == "survey":
-        updated, survey, notes = apply_survey(export, evaluation)
+        updated, survey, notes = apply_survey(export, evaluation, form)
         values = {f"{survey_sheet.NAME}!{ref}": v for ref, v in survey_sheet.input_values(updated.survey).items()}
         summary = f"已导入问卷星数据「{export.name}」：收回{survey.returned}份，有效{survey.valid}份，不计{len(survey.excluded)}份。"
     else:

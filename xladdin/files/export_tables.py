@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _OLE = b"\xd0\xcf\x11\xe0"
 # the r attribute of rows and cells: as written almost always, and in any form XML allows
 _PLAIN = (re.compile(rb' r="'), re.compile(rb' r="[A-Za-z]*(\d+)"'), re.compile(rb' r="([A-Za-z]+)\d'))
+_ODD_POSITION = re.compile(rb"r(?:\s+=|=\s|=')")  # r written other than ` r="` (a literal first: a fast scan)
 _ANY = (re.compile(rb"\sr\s*=\s*[\"']"), re.compile(rb"\sr\s*=\s*[\"'][A-Za-z]*(\d+)[\"']"),
         re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)\d"))
 Sheets = dict[str, Sequence[Sequence[object]]]
@@ -40,7 +42,10 @@ def read_table_file(path: Path) -> Sheets:
     if suffix not in SUFFIXES:
         raise ExportError(f"不支持的文件类型「{path.suffix}」：请提供导出的 .xlsx、.xls 或 .csv 文件")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # opening a named pipe would wait forever, a device never end
+            raise ExportError(f"「{path.name}」不是普通文件（文件夹、命名管道或设备），不能作为导出文件读取")
+        size = info.st_size
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
@@ -60,26 +65,44 @@ def read_table_file(path: Path) -> Sheets:
 
 
 def _csv_rows(path: Path) -> list[list[object]]:
+    """UTF-8, GBK or UTF-16 (Excel's "Unicode text", tab-separated) text; a stray quote swallowing lines is refused."""
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+    encodings = ("utf-16",) if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             content = codecs.decode(data, encoding)
             break
         except UnicodeDecodeError:
             continue
     else:
-        raise ExportError(f"「{path.name}」既不是 UTF-8 也不是 GBK 编码的文本，无法读取")
+        raise ExportError(f"「{path.name}」既不是 UTF-8、GBK 也不是 UTF-16 编码的文本，无法读取")
+    first = content.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
     rows: list[list[object]] = []
     cells = 0
     try:
-        for row in csv.reader(io.StringIO(content, newline="")):
+        reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+        line = 0
+        for row in reader:
             cells += len(row) or 1
             if cells > MAX_CELLS:
                 raise ExportError(f"「{path.name}」超过{MAX_CELLS}个单元格，不像导出的答卷或决算表，已拒绝读取")
+            _swallowed(path, row, delimiter, line + 1, reader.line_num, len(rows[0]) if rows else len(row))
+            line = reader.line_num
             rows.append(list(row))
     except csv.Error as exc:
         raise ExportError(f"「{path.name}」第{len(rows) + 1}行不是有效的 CSV：{exc}") from None
     return rows
+
+
+def _swallowed(path: Path, row: list[str], delimiter: str, start: int, end: int, width: int) -> None:
+    """Refuse a cell holding whole lines of the file (as many separators as half a row or more): a stray ``"``
+    opened it and the lines after became its text. A written answer on several lines has a few, if any."""
+    for value in row:
+        if any(line.count(delimiter) >= max(2, width // 2) for line in value.splitlines()[1:]):
+            raise ExportError(
+                f"「{path.name}」第{start}行的一个单元格从引号 \" 开始，把第{start + 1}至{end}行（{end - start}行）并进了"
+                f"这一个单元格（多半是某个答案里多了一个引号）：请在 Excel 中打开、改正第{start}行后另存为 .xlsx 再导入")
 
 
 def _measure_xlsx(path: Path) -> None:
@@ -110,11 +133,14 @@ def _extent(xml: bytes) -> int:
     A row or cell without a position (``r``) follows the one before it: each may add a row or a column.
     A position written any other way than plainly (``r="AB12"``), e.g. with character references, is refused.
     """
-    position, row_number, column = _PLAIN if xml.count(b"r=") == xml.count(b' r="') else _ANY
+    odd = _ODD_POSITION.search(xml) is not None or any(xml.count(space + b"r=") for space in (b"\t", b"\n", b"\r"))
+    position, row_number, column = _ANY if odd else _PLAIN
     numbers = row_number.findall(xml)
-    positioned = len(position.findall(xml))
+    positioned = len(position.findall(xml)) if odd else xml.count(b' r="')  # counting is 10× a findall
     if len(numbers) != positioned:
         return MAX_CELLS + 1
+    if not positioned:  # no position anywhere (valid: r is optional): rows as written, each as long as its cells
+        return _unpositioned_extent(xml)
     rows = max(map(int, set(numbers)), default=0)
     columns = max(map(_column_number, set(column.findall(xml))), default=0)
     prefixed = b":c" in xml or b":row" in xml
@@ -122,6 +148,16 @@ def _extent(xml: bytes) -> int:
     cell_elements = sum(xml.count(tag) for tag in (b"<c ", b"<c>", b"<c/>", *((b":c ", b":c>", b":c/>") if prefixed else ())))
     unplaced = cell_elements + row_elements - positioned
     return (rows + unplaced) * (columns + unplaced)
+
+
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _unpositioned_extent(xml: bytes) -> int:
+    """Cells of a sheet whose rows and cells carry no ``r``: its rows times its longest row."""
+    rows = _ROW_START.split(xml)[1:]
+    return len(rows) * max((len(_CELL_START.findall(row)) for row in rows), default=0)
 
 
 def _column_number(letters: bytes) -> int:

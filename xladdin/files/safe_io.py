@@ -28,17 +28,37 @@ class WriteError(UserError, OSError):
     """
 
 
+NAME_MAX_BYTES = 255  # of one file name, on every common file system (UTF-8 on Linux and macOS)
+_NUMBER_ROOM = 8  # bytes kept free for "(2)" … "(99999)"
+
+
 def available_path(path: Path, companions: tuple[str, ...] = ()) -> Path:
     """``path`` if free, else ``name(2).ext``, ``name(3).ext``…
 
+    A generated name too long for the file system (made from a long source name) is shortened first.
     ``companions`` are suffixes of files written alongside (e.g. ``.pdf`` next to a
     ``.docx``): a name counts as taken when any of them exists.
     """
+    path = fitting(path)
     n, candidate = 2, path
-    while any(p.exists() for p in (candidate, *(candidate.with_suffix(s) for s in companions))):
-        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
-        n += 1
+    try:
+        while any(p.exists() for p in (candidate, *(candidate.with_suffix(s) for s in companions))):
+            candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+            n += 1
+    except OSError as exc:  # e.g. a folder that cannot be searched
+        raise WriteError(f"无法写入「{candidate}」：{reason(exc)}") from exc
     return candidate
+
+
+def fitting(path: Path, kept: int = 12) -> Path:
+    """``path`` with its stem shortened in the middle (``长长…_静态副本``: the source's name cut, the last ``kept``
+    characters, what the tool added, kept) so that the name, numbered, fits ``NAME_MAX_BYTES``."""
+    room = NAME_MAX_BYTES - _NUMBER_ROOM - len(path.suffix.encode(errors="surrogateescape"))
+    if len(path.stem.encode(errors="surrogateescape")) <= room:
+        return path
+    tail = "…" + path.stem[-kept:]
+    head = path.stem[:-kept].encode(errors="surrogateescape")[:room - len(tail.encode(errors="surrogateescape"))]
+    return path.with_name(head.decode(errors="ignore") + tail + path.suffix)
 
 
 def write_new(path: Path, write: Callable[[Path], object], overwrite: bool = False) -> Path:
@@ -53,10 +73,11 @@ def write_new(path: Path, write: Callable[[Path], object], overwrite: bool = Fal
     except FileExistsError:
         raise
     except OSError as exc:
-        raise WriteError(f"无法写入「{path}」：{_reason(exc)}") from exc
+        raise WriteError(f"无法写入「{path}」：{reason(exc)}") from exc
 
 
-def _reason(exc: OSError) -> str:
+def reason(exc: OSError) -> str:
+    """Why the system refused a write, in Chinese."""
     return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 

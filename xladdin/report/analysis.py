@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring import HUNDRED, Ruleset, Scorecard, fmt2, fmt_points
+from scoring import HUNDRED, IndicatorScore, Ruleset, Scorecard, fmt2, fmt_points
 
 _NUMERALS = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^[{_NUMERALS}]+、")
@@ -37,6 +37,11 @@ def classify(line: str) -> Line:
     if end.end() > HEADING_MAX:
         return Line(level, "", text)
     return Line(level, text[: end.end()], text[end.end():])
+
+
+def em_width(text: str) -> float:
+    """Width of ``text`` in em: ASCII (digits, separators) half, Chinese full."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text)
 
 
 def level2_count(text: str) -> int:
@@ -77,6 +82,8 @@ def indicator_analysis(rs: Ruleset, card: Scorecard) -> list[Line]:
             for r in children:
                 if r.score is None:
                     notes.append(f"{r.code}{r.name}未能计分（{r.explanation}）")
+                elif r.override is not None and r.score == r.override:
+                    notes.append(f"{r.code}{r.name}经评价组综合评定得{fmt2(r.score)}分（分值{fmt_points(r.weight)}分）")
                 elif r.score < r.weight or r.override is not None:
                     notes.append(f"{r.code}{r.name}得{fmt2(r.score)}分（分值{fmt_points(r.weight)}分），{r.explanation}")
             full = len(children) - len(notes)
@@ -89,3 +96,11 @@ def indicator_analysis(rs: Ruleset, card: Scorecard) -> list[Line]:
                 text += f"所属{full}项三级指标均得满分。"
             lines.append(Line(0, f"（{j}）{sub.code}{sub.name}：", text))
     return lines
+
+
+def reader_explanation(result: IndicatorScore) -> str:
+    """How a score came about, for the report's readers: a manual score is the evaluation group's judgement
+    (its reason and the rule's own result are notes for reviewers), a rule's score its explanation."""
+    if result.override is not None and result.score == result.override:
+        return f"经评价组综合评定，得{fmt2(result.score)}分"
+    return result.explanation

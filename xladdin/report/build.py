@@ -36,7 +36,7 @@ from ..files.pdf_convert import ConverterMissing, docx_to_pdf
 from ..files.safe_io import available_path, write_new
 from . import charts, tables
 from .analysis import indicator_analysis, level2_count
-from .draft import is_draft, mark_draft
+from .draft import is_draft, mark_draft, unfinished_text
 from .fonts import FONT_ENV, configured_font
 from .layout import ReportFonts, configure
 from .self_report import form_workbook, render_self
@@ -45,6 +45,9 @@ from .writer import Writer, plain_text, property_text
 TITLES = SECTION_HEADINGS
 OVERVIEW_KEYS = tuple(section.key for section in NARRATIVE_SECTIONS if section.part == "overview")
 CHAPTER_KEYS = tuple(section.key for section in NARRATIVE_SECTIONS if section.part == "chapter")
+UNFILLED = "【未填写】"
+WORKPAPERS = 5  # 附件5 工作底稿: where --override-reasons writes the reviewers' reasons
+WORKPAPERS_LABEL = f"附件{WORKPAPERS}"
 NAME_BYTES = 150  # of a report file's own name part: 50 Chinese characters (UTF-8), far below the 255 a name may have
 _NOT_IN_NAME = re.compile(r'[\x00-\x1f<>:"/\\|?*]')  # separators, and what Windows forbids in a file name
 
@@ -87,13 +90,16 @@ class _Texts:
                 ))
         return filled
 
-    def section(self, key: str) -> str:
+    def section(self, key: str, *, generated: bool = False) -> str:
+        """The section's text, filled; 【未填写】 when blank (the report is then a draft), unless ``generated``
+        text stands in the section already."""
         where = f"报告「{TITLES[key]}」"
         text = self.narrative.get(key, "").strip()
         if not text:
-            self.findings.append(Finding(severity="warning", code="RPT-EMPTY", where=where,
-                                         message=f"「{TITLES[key]}」未填写文字，报告中该部分为空"))
-            return ""
+            shown = "报告中该部分只有自动生成的文字" if generated else f"报告中该部分显示为{UNFILLED}"
+            self.findings.append(Finding(severity="info" if generated else "warning", code="RPT-EMPTY", where=where,
+                                         message=f"「{TITLES[key]}」未填写文字，{shown}"))
+            return "" if generated else UNFILLED
         return self.fill(text, where)
 
 
@@ -119,7 +125,7 @@ def render(assessment: Assessment, fonts: ReportFonts, *, show_reasons: bool = F
         if key == "funds":
             generated = texts.fill("\n".join(FUNDS_TEMPLATE), f"报告「{TITLES[key]}」（自动生成部分）")
             writer.text(generated, outline=False)
-        writer.text(texts.section(key), outline=True)
+        writer.text(texts.section(key, generated=key == "funds"), outline=True)
     for key in CHAPTER_KEYS:
         writer.heading(TITLES[key], 1)
         text = texts.section(key)
@@ -128,7 +134,9 @@ def render(assessment: Assessment, fonts: ReportFonts, *, show_reasons: bool = F
             _analysis(writer, evaluation, rs, card, level2_count(text) + 1)
 
     _annexes(writer, texts, evaluation, rs, card, show_reasons)
+    reasons_in = (WORKPAPERS_LABEL,) if show_reasons else ()
     findings = [*texts.findings, *_chart_findings()]
+    findings += unfinished_text(doc, writer, findings, reasons_in)
     draft = is_draft(card, [*assessment.findings, *findings])
     if draft:
         mark_draft(writer, title_paragraph, card, most_severe_first([*assessment.findings, *findings]))
@@ -212,7 +220,7 @@ def _annexes(writer: Writer, texts: _Texts, evaluation: Evaluation, rs: Ruleset,
         writer.paragraph(f"发放问卷：{survey.issued}份　收回问卷：{survey.returned}份　有效问卷：{survey.valid}份", "Plain")
         tables.survey_table(writer, survey)
 
-    writer.annex(5, "工作底稿")
+    writer.annex(WORKPAPERS, "工作底稿")
     _workpapers(writer, evaluation, rs, card, show_reasons)
 
     writer.annex(6, f"{year}年收入支出决算总表", wide=True)

@@ -27,13 +27,15 @@ from scoring import (
     resolve_source,
 )
 
-from .draft import is_draft, mark_draft
+from .draft import is_draft, mark_draft, unfinished_text
 from .layout import ReportFonts, configure
-from .tables import _row, _table
+from .tables import _row, _table, fit_mm, share_widths
 from .writer import Writer, property_text
 
+NEEDS_REASON = "【需说明】"  # a row below its target without the department's 偏差原因
+UNFILLED = "【未填写】"
 FORM_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
-FORM_WIDTHS = (20, 24, 52, 30, 30, 12, 13, 66)  # mm: one landscape A4 text width
+FORM_FLEXIBLE = {2: 52, 7: 66}  # 三级指标 and 偏差原因 share what the measured columns leave of the page width
 
 
 def render_self(assessment: Assessment, fonts: ReportFonts) -> tuple[DocxDocument, list[Finding], bool]:
@@ -52,10 +54,11 @@ def render_self(assessment: Assessment, fonts: ReportFonts) -> tuple[DocxDocumen
     writer.heading("一、基本情况", 1)
     writer.text(_funds_text(assessment), outline=False)
     writer.heading("二、绩效目标完成情况", 1)
-    if form.goal_expected:
-        writer.paragraph(form.goal_expected, head="年度总体目标：", head_role="heading2")
-    if form.goal_actual:
-        writer.paragraph(form.goal_actual, head="实际完成情况：", head_role="heading2")
+    for text, head in ((form.goal_expected, "年度总体目标"), (form.goal_actual, "实际完成情况")):
+        writer.paragraph(text.strip() or UNFILLED, head=f"{head}：", head_role="heading2")
+        if not text.strip():
+            findings.append(Finding(severity="warning", code="RPT-EMPTY", where=f"年度总体目标（{head}）",
+                                    message=f"「{head}」未填写，报告中显示为{UNFILLED}"))
     writer.text(_result_text(assessment), outline=False)
     writer.heading("三、偏差原因分析", 1)
     short = _short_of_weight(assessment)
@@ -63,22 +66,24 @@ def render_self(assessment: Assessment, fonts: ReportFonts) -> tuple[DocxDocumen
         writer.paragraph("各项指标均达到年度指标值，无偏差。")
     rows = {code for code, _ in form.coded_rows()}
     for number, (result, score, reason) in enumerate(short, start=1):
-        fixed = result.code not in rows  # the ruleset's own indicator (e.g. 预算执行率): its figures explain it
-        shown = result.explanation if fixed else reason or "【未填写偏差原因】"
+        fixed = result.code not in rows  # the ruleset's own indicator (e.g. 预算执行率): the form has no reason cell
+        shown = reason or (_fixed_facts(assessment, result) if fixed else NEEDS_REASON)
         writer.paragraph(shown, head=f"{number}. {result.name}（得{fmt2(score)}分，分值{fmt_points(result.weight)}分）：",
                          head_role="body", bold_head=True)
         if not reason and not fixed:
             findings.append(Finding(severity="warning", code="RPT-REASON", where=_where(assessment, result.code),
-                                    message=f"「{result.name}」未达满分，但未填写偏差原因分析及改进措施"))
+                                    message=f"「{result.name}」未达满分，但未填写偏差原因分析及改进措施，"
+                                            f"报告中显示为{NEEDS_REASON}"))
     writer.heading("四、存在的问题及改进措施", 1)
     if form.issues.strip():
         writer.text(form.issues, outline=False)
     else:
-        writer.paragraph("【未填写】")
+        writer.paragraph(UNFILLED)
         findings.append(Finding(severity="warning", code="RPT-EMPTY", where="存在的问题及改进措施",
-                                message="「存在的问题及改进措施」未填写文字，报告中该部分为空"))
+                                message=f"「存在的问题及改进措施」未填写文字，报告中显示为{UNFILLED}"))
     writer.annex(1, f"{info.unit_text}{info.year_text}年度部门整体支出绩效自评表", landscape=True)
     form_table(writer, assessment)
+    findings += unfinished_text(doc, writer, findings)
     draft = is_draft(card, [*assessment.findings, *findings])
     if draft:
         mark_draft(writer, title_paragraph, card, most_severe_first([*assessment.findings, *findings]))
@@ -97,12 +102,29 @@ def _funds_text(assessment: Assessment) -> str:
     total = fund.total
     if total.budget is not None and total.final is not None:
         rate = f"，预算执行率{fmt2(total.final / total.budget * HUNDRED)}%" if total.budget else ""
-        fiscal = f"，其中财政拨款{fmt2(fund.fiscal.budget)}{fund.unit}" if fund.fiscal.budget is not None else ""
-        lines.append(f"{info.year_text}年度资金全年预算数{fmt2(total.budget)}{fund.unit}{fiscal}；"
-                     f"全年执行数{fmt2(total.final)}{fund.unit}{rate}。")
+        fiscal = f"，其中财政拨款{fmt_money(fund.fiscal.budget)}{fund.unit}" if fund.fiscal.budget is not None else ""
+        lines.append(f"{info.year_text}年度资金全年预算数{fmt_money(total.budget)}{fund.unit}{fiscal}；"
+                     f"全年执行数{fmt_money(total.final)}{fund.unit}{rate}。")
     else:
         lines.append("【资金情况未填写完整】")
     return "\n".join(lines)
+
+
+def _fixed_facts(assessment: Assessment, result: IndicatorScore) -> str:
+    """A fixed indicator's figures in words (the form has no 偏差原因 cell for it), e.g.
+    “预算执行率为94.67%（年度资金总额全年执行数1,312.56万元、全年预算数1,386.40万元）。”"""
+    evaluation = assessment.evaluation
+    indicator = assessment.ruleset.indicator(result.code)
+    _, actual = _inputs(evaluation, indicator, [])
+    fund = (evaluation.self_form or SelfForm()).fund
+    figures: list[str] = []
+    for ref in indicator.rule.inputs():
+        kind, line, column = (ref.source or "..").split(".")[:3]
+        value = getattr(fund.line(line), column, None) if kind == "fund" and line in FUND_LINES else None
+        if value is not None:
+            label = FUND_LINES[line].removeprefix("其中：")
+            figures.append(f"{label if not figures else ''}{FUND_COLUMNS[column]}{fmt_money(value)}{fund.unit}")
+    return f"{result.name}为{actual or '—'}" + (f"（{'、'.join(figures)}）" if figures else "") + "。"
 
 
 def _result_text(assessment: Assessment) -> str:
@@ -142,8 +164,8 @@ def form_table(writer: Writer, assessment: Assessment) -> None:
         _row(writer, table, (label, *(_amount(getattr(amounts, c)) for c in FUND_COLUMNS), rate), "LRRRR")
     writer.paragraph("", "Plain")
     results = {r.code: r for r in card.indicators}
-    table = _table(writer, FORM_WIDTHS)
-    _row(writer, table, FORM_HEADERS, "CCCCCCCC", header=True)
+    rows = {code for code, _ in form.coded_rows()}
+    lines = []
     for group in rs.level1:
         items = [(sub, ind) for sub in rs.subgroups(group.code) for ind in rs.indicators_of(sub.code)]
         for n, (sub, ind) in enumerate(items):
@@ -153,13 +175,26 @@ def form_table(writer: Writer, assessment: Assessment) -> None:
             merged = {0: n == 0} if len(items) > 1 else {}
             if len(rs.indicators_of(sub.code)) > 1:
                 merged[1] = first_of_sub
-            _row(writer, table, (
-                f"{group.name}（{fmt_points(group.weight)}分）" if n == 0 else "",
+            lines.append(((
+                f"{group.name}\n（{fmt_points(group.weight)}分）" if n == 0 else "",
                 sub.name if first_of_sub else "", ind.name, target, actual, fmt_points(ind.weight),
-                _score(results[ind.code]), (entry.note if entry else "") or "",
-            ), "CCJCCRRJ", merged=merged)
-    _row(writer, table, ("总分", "", "", "", "", fmt_points(rs.total_weight), fmt2(card.total), card.grade or "未完成"),
-         "CCCCCRRC", spans={0: 5})
+                _score(results[ind.code]), _reason_cell(results[ind.code], entry.note if entry else "", ind.code in rows),
+            ), merged))
+    total = ("总分", "", "", "", "", fmt_points(rs.total_weight), fmt2(card.total), card.grade or "未完成")
+    column = [[*values] for values in zip(FORM_HEADERS, *(values for values, _ in lines), total)]
+    measured = {0: fit_mm(column[0], most=6), 1: fit_mm(column[1], most=7), 3: fit_mm(column[3], most=8, least=5),
+                4: fit_mm(column[4], most=8, least=5), 5: fit_mm(column[5], least=2), 6: fit_mm(column[6], least=2)}
+    table = _table(writer, share_widths(writer.width.mm, measured, FORM_FLEXIBLE))
+    _row(writer, table, FORM_HEADERS, "CCCCCCCC", header=True)
+    for values, merged in lines:
+        _row(writer, table, values, "CCLCCRRL", merged=merged)
+    _row(writer, table, total, "CCCCCRRC", spans={0: 5})
+
+
+def _reason_cell(result: IndicatorScore, reason: str, own_row: bool) -> str:
+    """The department's 偏差原因; 【需说明】 for its own row that lost points without one."""
+    short = result.score is not None and result.score < result.weight
+    return reason.strip() or (NEEDS_REASON if own_row and short else "")
 
 
 def _inputs(evaluation: Evaluation, indicator: Indicator, values: list[object]) -> tuple[str, str]:

@@ -5,7 +5,7 @@ import copy
 import functools
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Mm, Pt
@@ -29,6 +29,7 @@ from scoring import (
     printed_line,
 )
 
+from .analysis import em_width, reader_explanation
 from .layout import TABLE_SIZE, clark, element, new_element
 from .writer import Writer
 
@@ -38,11 +39,31 @@ ACCOUNTS_SIDE = 0.6  # mm of cell padding left and right
 ACCOUNTS_SLACK = 0.5  # mm more per column than its text needs: borders and rounding to twips
 ACCOUNTS_LINE_NUMBER = 4.5  # mm: a 行次 column (two digits)
 _MIN_CHARS = 4  # a 项目 column holds at least this many characters a line
-_JC = {"L": "left", "C": "center", "R": "right", "J": "both"}
+CELL_SIDE = 1.9  # mm of cell padding left and right in the report's tables
+FIT_SLACK = 0.8  # mm more than a measured column's text needs: borders, rounding to twips, font metrics
+_JC = {"L": "left", "C": "center", "R": "right"}  # no justified cells: short lines would be stretched
 _W_ATTR = clark("w:w")
 
 
-def _table(writer: Writer, widths_mm: Sequence[float], side_margin_mm: float = 1.9, end_margin_mm: float = 0.5):
+def fit_mm(texts: Iterable[str], *, most: float | None = None, least: float = 1, size: Pt = TABLE_SIZE,
+           side_mm: float = CELL_SIDE) -> float:
+    """The width (mm) of a column in which the widest line of ``texts`` never wraps; ``most`` and ``least`` bound
+    the measure in em (a longer text then wraps, a shorter column is not made narrower)."""
+    widest = max((em_width(line) for text in texts for line in text.split("\n")), default=least)
+    widest = max(least, widest if most is None else min(most, widest))
+    return widest * size.pt * 25.4 / 72 + 2 * side_mm + FIT_SLACK
+
+
+def share_widths(total_mm: float, measured: Mapping[int, float], flexible: Mapping[int, float]) -> list[float]:
+    """Column widths: ``measured`` ones as they are, the rest of ``total_mm`` shared by ``flexible`` in proportion
+    to their weights."""
+    rest = total_mm - sum(measured.values())
+    weight = sum(flexible.values())
+    widths = {**measured, **{column: rest * w / weight for column, w in flexible.items()}}
+    return [widths[column] for column in range(len(widths))]
+
+
+def _table(writer: Writer, widths_mm: Sequence[float], side_margin_mm: float = CELL_SIDE, end_margin_mm: float = 0.5):
     table = writer.new_table(len(widths_mm))
     table._tbl.tblPr.style = writer.style_id("Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -124,7 +145,11 @@ def _score(value) -> str:
 def indicator_table(writer: Writer, rs: Ruleset, card: Scorecard) -> None:
     """附件3: 一级/二级 cells merged over their 三级 rows, then a 合计 row."""
     results = {r.code: r for r in card.indicators}
-    table = _table(writer, (22, 24, 42, 12, 12, 50, 57, 28))
+    weights = [fmt_points(ind.weight) for ind in rs.indicators] + [fmt_points(rs.total_weight)]
+    scores = [_score(r.score) for r in card.indicators] + [fmt2(card.total)]
+    widths = share_widths(writer.width.mm, {0: 22, 1: 24, 2: 42, 3: fit_mm(weights, least=2), 4: fit_mm(scores, least=2),
+                                            7: 28}, {5: 50, 6: 57})
+    table = _table(writer, widths)
     _row(writer, table, ("一级指标", "二级指标", "三级指标", "指标分值", "得分", "指标解释", "指标评分细则", "数据来源"),
          "CCCCCCCC", header=True)
     for group in rs.level1:
@@ -144,9 +169,9 @@ def indicator_table(writer: Writer, rs: Ruleset, card: Scorecard) -> None:
                     f"{sub.code}{sub.name}（{fmt_points(sub.weight)}分）" if n == 0 else "",
                     f"{ind.code}{ind.name}（{fmt_points(ind.weight)}分）", fmt_points(ind.weight),
                     _score(results[ind.code].score), ind.definition, ind.scoring_guide, ind.data_source,
-                ), "CCJRRJJJ", merged=merged)
+                ), "CCLRRLLL", merged=merged)
                 first_in_group = False
-    _row(writer, table, ("合计", "", "", fmt_points(rs.total_weight), fmt2(card.total), "", "", ""), "CCCRRJJJ",
+    _row(writer, table, ("合计", "", "", fmt_points(rs.total_weight), fmt2(card.total), "", "", ""), "CCCRRLLL",
          spans={0: 3, 5: 3})
 
 
@@ -155,7 +180,7 @@ def survey_table(writer: Writer, survey: Survey) -> None:
 
     The last question's rows and the result rows keep together, so the results never stand alone on a page.
     """
-    table = _table(writer, (14, 48, 40, 18, 16, 20))
+    table = _table(writer, (14, 46, 40, fit_mm(["标准分值"]), 16, 20))
     _row(writer, table, ("标题序号", "问题内容", "选项内容", "标准分值", "问卷数", "得分"), "CCCCCC", header=True)
     for question in survey.questions:
         last = question is survey.questions[-1]
@@ -163,9 +188,9 @@ def survey_table(writer: Writer, survey: Survey) -> None:
         for n, option in enumerate(question.options):
             _row(writer, table, (
                 str(question.number) if n == 0 else "", question.text if n == 0 else "",
-                f"{option.label}.{option.text}", fmt_points(option.points), str(option.count),
-                fmt_points(option.points * option.count),
-            ), "CJLRRR", keep=last, merged={0: n == 0, 1: n == 0} if several else None)
+                f"{option.label}.{option.text}", "—" if option.points is None else fmt_points(option.points),
+                str(option.count), "—" if option.points is None else fmt_points(option.points * option.count),
+            ), "CLLRRR", keep=last, merged={0: n == 0, 1: n == 0} if several else None)
     average = "—" if survey.average is None else fmt2(survey.average)
     results = (
         ("问卷总分", (fmt_points(survey.max_score), "", fmt_points(survey.total))),
@@ -174,6 +199,13 @@ def survey_table(writer: Writer, survey: Survey) -> None:
     )
     for index, (label, values) in enumerate(results, start=1):
         _row(writer, table, (label, "", "", *values), "CCCRRR", keep=index < len(results), spans={0: 3})
+    for note in survey.scale_notes():  # the 分值方案 the standard points came from
+        writer.paragraph(f"注：{note}。", "Table Text")
+
+
+def inner_quotes(text: str) -> str:
+    """Double quotes inside a quotation become single ones (“三公经费”控制率 → ‘三公经费’控制率)."""
+    return text.replace("“", "‘").replace("”", "’")
 
 
 def workpaper(writer: Writer, ind: Indicator, result: IndicatorScore, entry: IndicatorEntry | None,
@@ -183,15 +215,12 @@ def workpaper(writer: Writer, ind: Indicator, result: IndicatorScore, entry: Ind
     writer.paragraph("", "Table Text")
     table = _table(writer, (28, 128))
     rows = (
-        (f"{ind.code}“{ind.name}”评价底稿", "heading1"), (f"项目名称：{project}", None), (f"评价机构：{evaluator}", None),
+        (f"{ind.code}“{inner_quotes(ind.name)}”评价底稿", "heading1"), (f"项目名称：{project}", None), (f"评价机构：{evaluator}", None),
     )
     for text, role in rows:
         _row(writer, table, (text, ""), "CC" if role else "LL", keep=True, role=role, spans={0: 2})
-    if result.score is not None and result.score == result.override and not show_reasons:
-        result_text = f"经评价组综合评定，得{fmt2(result.score)}分。"
-    else:
-        result_text = result.explanation
-    if entry is not None and entry.note:
+    result_text = result.explanation if show_reasons else f"{reader_explanation(result).rstrip('。')}。"
+    if show_reasons and entry is not None and entry.note:
         result_text += f"\n评价说明：{entry.note}"
     score = "未能计分" if result.score is None else f"{fmt2(result.score)}分"
     details = (
@@ -204,7 +233,7 @@ def workpaper(writer: Writer, ind: Indicator, result: IndicatorScore, entry: Ind
         ("指标得分", score),
     )
     for index, (label, text) in enumerate(details, start=1):
-        _row(writer, table, (label, text), "CJ", keep=index < len(details))
+        _row(writer, table, (label, text), "CL", keep=index < len(details))
 
 
 def _amounts(accounts: Accounts, number: int) -> list[str]:
@@ -226,17 +255,12 @@ def _side(accounts: Accounts, number: int | None) -> list[str]:
     return ["　" * row.indent + row.name, str(number), *_amounts(accounts, number)]
 
 
-def _em(text: str) -> float:
-    """Width of ``text`` in em: ASCII (digits, separators) half, Chinese full."""
-    return sum(0.5 if char.isascii() else 1.0 for char in text)
-
-
 def _name_widths(names: list[tuple[str, str, str]], available: float, char: float) -> list[float]:
     """Widths (mm) of the three 项目 columns sharing ``available`` mm: the split that needs the fewest text lines.
 
     ``names``: the three names on each line; ``char``: the width of one character (mm).
     """
-    columns = [[_em(name) for name in column] for column in zip(*names)]
+    columns = [[em_width(name) for name in column] for column in zip(*names)]
     longest = math.ceil(max(map(max, columns)))
 
     @functools.cache
@@ -269,7 +293,7 @@ def accounts_table(writer: Writer, accounts: Accounts) -> None:
     size, spacing = ACCOUNTS_SIZE, ACCOUNTS_SPACING
     char = size.pt * 25.4 / 72
     amounts = [values[block + column] for values, _ in lines for block in (0, 5, 10) for column in (2, 3, 4)]
-    amount = max(map(_em, [*amounts, COLUMN_NAMES["initial"]])) * char + 2 * ACCOUNTS_SIDE + ACCOUNTS_SLACK
+    amount = max(map(em_width, [*amounts, COLUMN_NAMES["initial"]])) * char + 2 * ACCOUNTS_SIDE + ACCOUNTS_SLACK
     available = writer.width.mm - 9 * amount - 3 * ACCOUNTS_LINE_NUMBER
     income, function, nature = _name_widths([(v[0], v[5], v[10]) for v, _ in lines], available, char)
     widths = [income, ACCOUNTS_LINE_NUMBER, amount, amount, amount, function, ACCOUNTS_LINE_NUMBER, amount, amount,

@@ -14,7 +14,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .analysis import Line, classify, title_lines
+from .analysis import Line, classify, em_width, title_lines
 from .layout import (
     STYLES,
     ReportFonts,
@@ -29,6 +29,7 @@ from .layout import (
 _LEVEL_ROLE = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}  # GB/T 9704: 黑体, 楷体, 仿宋, 仿宋
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how xlsx stores a control character (ST_Xstring)
 _NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")  # XML 1.0 forbids these; \r goes too
+SHORT_LINES = 2  # a justified paragraph of at most this many lines is set left-aligned
 PROPERTY_MAX = 255  # python-docx's limit for a core property (title, author)
 _XML_SPACE = qn("xml:space")
 
@@ -110,7 +111,9 @@ class Writer:
                   bold_head: bool = False):
         """``head`` (in the font of ``head_role``) followed by ``text`` in the style's font.
 
-        A ``head`` alone is a sub-heading: left-aligned and kept with the next paragraph.
+        A ``head`` alone is a sub-heading: left-aligned and kept with the next paragraph. A justified paragraph
+        of at most two lines is left-aligned too: its first line would be stretched, letter by letter, when a
+        long number does not fit at its end.
         """
         paragraph = self.new_paragraph(style)
         if head:
@@ -120,7 +123,14 @@ class Writer:
         elif head:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        if text and STYLES[style][3] == WD_ALIGN_PARAGRAPH.JUSTIFY and self._short(head + text, style):
+            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         return paragraph
+
+    def _short(self, text: str, style: str) -> bool:
+        """``text`` fits on two lines of ``style`` (less its first-line indent)."""
+        size, indent = STYLES[style][1], STYLES[style][2]
+        return em_width(plain_text(text)) + indent <= SHORT_LINES * self.chars_per_line(size)
 
     def heading(self, text: str, level: int):
         return self.paragraph(text, f"Heading {level}")

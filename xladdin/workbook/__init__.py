@@ -25,6 +25,7 @@ from scoring import (
     Ruleset,
     assess,
     chinese_errors,
+    form_ruleset,
     parse_number,
     round2,
 )
@@ -49,7 +50,7 @@ def sheets_for(rs: Ruleset) -> tuple[SheetModule, ...]:
     """The sheets of a workbook for ``rs``: the third-party evaluation's, or the self-evaluation form's."""
     return SELF_SHEETS if rs.form == "self" else SHEETS
 
-__all__ = ["ALL_SHEET_NAMES", "BUTTON_PLACES", "SHEET_BUTTON_CELLS", "SELF_SHEETS", "SHEETS", "SHEET_NAMES", "sheets_for", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
+__all__ = ["ALL_SHEET_NAMES", "BUTTON_PLACES", "NAME_STATIC_COPY", "SHEET_BUTTON_CELLS", "SELF_SHEETS", "SHEETS", "SHEET_NAMES", "sheets_for", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
            "expected_cells", "workbook_bytes", "open_workbook", "read_evaluation", "saved_results", "workbook_findings"]
 
 
@@ -58,11 +59,13 @@ def build_workbook(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_re
 
     ``ruleset_ref`` is what the 规则集 cell holds (default the ruleset's id; a .toml path for a custom one).
     """
+    rs = form_ruleset(rs, evaluation)  # a 自评表 laid out by its own structure (self_form.structure)
     job = BuildJob(rs, evaluation, ruleset_ref or rs.id)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     for sheet in sheets_for(rs):
         sheet.build(wb.create_sheet(sheet.NAME), job)
+    guide.embed(wb, rs)  # last, so the visible sheets keep their order and part numbers
     for sheet in sheets_for(rs):
         for name, cell in sheet.defined_names(rs).items():
             wb.defined_names[name] = DefinedName(name, attr_text=absolute(sheet.NAME, cell))
@@ -149,8 +152,15 @@ def expected_cells(assessment: Assessment) -> list[Expected]:
     return [item for sheet in sheets_for(assessment.ruleset) for item in sheet.expected(assessment)]
 
 
+NAME_STATIC_COPY = "PE_STATIC_COPY"  # defined in a static copy (pe-eval values): the cell of its banner on 说明
+
+
 def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Finding]:
-    """Changed formulas (warning) and saved results that differ from the core (error)."""
+    """Changed formulas (warning) and saved results that differ from the core (error); a static copy has neither
+    formulas nor saved results to compare, only a note saying what it is."""
+    if NAME_STATIC_COPY in book.names:
+        return [Finding(severity="info", code="WB-STATIC", where=book.path.name,
+                        message=f"{book.named(NAME_STATIC_COPY)}（公式已替换为数值，不核对公式）")]
     saved = saved_results(book)
     findings: list[Finding] = []
     not_calculated = []
@@ -185,7 +195,7 @@ def workbook_findings(book: WorkbookFile, assessment: Assessment) -> list[Findin
 
 
 def _formula_finding(item: Expected, actual: object, is_formula: bool) -> list[Finding]:
-    if is_formula and item.formula is not None and _norm(str(actual)) == _norm(item.formula):
+    if is_formula and item.formula is not None and _norm(str(actual)) in {_norm(f) for f in (item.formula, *item.earlier)}:
         return []
     if not is_formula and item.bound:
         return [Finding(

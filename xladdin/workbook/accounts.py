@@ -88,10 +88,14 @@ def _runs(refs: list[str]) -> list[str]:
 
 
 def check_formula(identity: Identity, column: str) -> str:
+    """``PE_CHECK`` of one identity in one column; blank while none of its figures is a number (“—” marks a figure
+    the form leaves out), without calling the add-in
+    (WPS and LibreOffice, which recalculate cells saved empty, then show nothing rather than #NAME?)."""
     row = check_row(identity)
-    terms = _runs([cell(number, column) for _, number in identity.terms])
-    args = ",".join([f"${CHECK_CODE_COLUMN}{row}", cell(identity.lhs, column), *terms])
-    return f"=PE_CHECK({args})"
+    figures = [cell(identity.lhs, column), *_runs([cell(number, column) for _, number in identity.terms])]
+    args = ",".join([f"${CHECK_CODE_COLUMN}{row}", *figures])
+    return f'=IF(COUNT({",".join(figures)})=0,"",PE_CHECK({args}))'
+
 
 
 # ── build ─────────────────────────────────────────────────

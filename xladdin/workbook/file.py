@@ -6,7 +6,9 @@ large, zip bombs, XML entity bombs, not a workbook at all) get a clear Chinese `
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -24,14 +26,24 @@ from scoring import (
     UserError,
     is_network_path,
     load_ruleset,
+    parse_ruleset_json,
 )
 
 LAYOUT_VERSION = 1  # bump whenever a cell moves: the reader refuses workbooks of another version
-NAME_RULESET = "规则集"
+NAME_RULESET = "规则集"  # what the PE_ formulas pass: the embedded ruleset's cells (an older workbook: the id cell)
+NAME_RULESET_REF = "规则集编号"  # the id or .toml path the workbook was built from, as 说明 shows it
 NAME_LAYOUT = "版式版本"
+# The ruleset a workbook was built with, as JSON down column A of a very hidden sheet, so that the workbook
+# is scored the same on any machine, by the commands and by the worksheet functions. 16,000 characters a
+# cell stay within Excel's 32,767 (UTF-16 units) even if every character were a surrogate pair; the largest
+# shipped ruleset takes one cell.
+EMBED_SHEET = "规则集数据"
+EMBED_CHUNK = 16_000
 
 
 MAX_FILE_BYTES = 20_000_000
+MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
+MAX_CELL_FORMATS = 65_490  # Excel's limit on the cell formats of a workbook
 MAX_UNPACKED_BYTES = 200_000_000
 MAX_MEMBERS = 2_000
 MAX_RATIO = 200
@@ -40,6 +52,7 @@ MAX_SHARED_STRINGS = 100_000  # distinct texts; an evaluation workbook has a few
 MAX_ROWS = 2_000  # rows read per sheet (streamed, then stopped): far beyond any layout
 MAX_COLUMNS = 26
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NAME_TARGET = re.compile(r"'?([^'!]+)'?!\$?([A-Z]{1,3})\$?(\d+)")
 T = TypeVar("T")
 
@@ -51,7 +64,10 @@ class WorkbookError(UserError):
 def guard(path: Path) -> None:
     """Refuse what is not a reasonably sized .xlsx/.xlsm before any parser touches it."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # opening a named pipe would wait forever, a device never end
+            raise WorkbookError(f"「{path}」不是普通文件（文件夹、命名管道或设备），不能作为工作簿读取")
+        size = info.st_size
         with path.open("rb") as handle:
             head = handle.read(4)
     except OSError as exc:
@@ -76,6 +92,21 @@ def guard(path: Path) -> None:
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise WorkbookError(f"「{path}」不是 Excel 工作簿（缺少 xl/workbook.xml）")
     _refuse_dtds(path, members)
+    _limit_formats(path)
+
+
+def _limit_formats(path: Path) -> None:
+    """Refuse more cell formats than Excel allows a workbook: only a crafted file has them, and the reader
+    would build an object for each."""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            styles = archive.read("xl/styles.xml")  # bounded: every part is under MAX_PART_BYTES
+        except KeyError:
+            return
+    formats = styles.count(b"<xf") + styles.count(b":xf")
+    if formats > MAX_CELL_FORMATS:
+        raise WorkbookError(f"「{path}」有{formats}种单元格格式，超过 Excel 的上限{MAX_CELL_FORMATS}种（不是 Excel 保存的文件），"
+                            "已拒绝读取")
 
 
 def _refuse_dtds(path: Path, members: list[zipfile.ZipInfo]) -> None:
@@ -149,6 +180,14 @@ class SheetCells:
         return self.cell(ref).formula
 
 
+def _fits_a_cell(value: object, sheet: str, ref: str) -> None:
+    """Refuse text longer than Excel lets a cell hold: only a crafted file has it, and every step after would
+    take time in proportion to it."""
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        raise WorkbookError(f"{sheet}!{ref} 的文字有{len(value)}个字符，超过 Excel 单元格的上限{MAX_CELL_TEXT}个字符"
+                            "（不是 Excel 保存的文件）：请把该单元格的文字缩短后再试")
+
+
 def _parse_sheets(path: Path, wanted: tuple[str, ...]) -> tuple[dict[str, SheetCells], dict[str, str]]:
     """The ``wanted`` sheets' cells (typed value, formula and saved value at once) and the defined names;
     other sheets are never parsed.
@@ -219,6 +258,7 @@ def _parse_sheets(path: Path, wanted: tuple[str, ...]) -> tuple[dict[str, SheetC
                         for item in row:
                             if item["column"] <= MAX_COLUMNS and (item["value"] is not None or item["formula"]):
                                 ref = f"{get_column_letter(item['column'])}{row_number}"
+                                _fits_a_cell(item["value"], ws.title, ref)
                                 found[ref] = Cell(item["value"], item["formula"])
                 sheets[ws.title] = SheetCells(found)
             names = {name: defined.attr_text for name, defined in wb.defined_names.items()}
@@ -237,13 +277,13 @@ class WorkbookFile:
     def __init__(self, path: Path, sheet_names: tuple[str, ...], ruleset: Ruleset | None = None):
         guard(path)
         self.path = path
-        self.sheets, self.names = _parse_sheets(path, sheet_names)
+        self.sheets, self.names = _parse_sheets(path, (*sheet_names, EMBED_SHEET))
         version = self.named(NAME_LAYOUT)
         if version != LAYOUT_VERSION:
             raise WorkbookError(
                 f"「{path.name}」的工作簿版式为「{version}」，本程序只能读取第{LAYOUT_VERSION}版：请用 pe-eval new 生成新工作簿后转录数据"
             )
-        self.ruleset_ref = str(self.named(NAME_RULESET) or "").strip()
+        self.ruleset_ref = str(self.named(NAME_RULESET_REF if NAME_RULESET_REF in self.names else NAME_RULESET) or "").strip()
         self.ruleset = self._resolve(ruleset)
         self.problems: list[Finding] = []  # cells that could not be read; reading goes on without them
 
@@ -256,12 +296,13 @@ class WorkbookFile:
             )
 
     def _resolve(self, given: Ruleset | None) -> Ruleset:
-        """The ruleset the workbook was built with; one passed in must have its id.
+        """The ruleset the workbook was built with (embedded; an older workbook names it); one passed in must have its id
+        and then replaces it.
 
-        A passed-in ruleset stands in for the workbook's .toml file when that file is gone (moved).
+        For an older workbook a passed-in ruleset stands in for its .toml file when that file is gone (moved).
         """
         try:
-            own = self._own_ruleset()
+            own = self._embedded() or self._own_ruleset()
         except WorkbookError:
             if given is None or not self.ruleset_ref.lower().endswith(".toml"):
                 raise
@@ -272,6 +313,23 @@ class WorkbookFile:
                 "请去掉 --ruleset，或用 pe-eval new 按新规则集生成工作簿后转录数据"
             )
         return given or own
+
+    def _embedded(self) -> Ruleset | None:
+        """The ruleset embedded in the workbook (None for a workbook written before rulesets were embedded)."""
+        sheet = self.sheets.get(EMBED_SHEET)
+        if sheet is None:
+            return None
+        chunks, row = [], 1
+        while isinstance(value := sheet.value(f"A{row}"), str) and value:
+            chunks.append(value)
+            row += 1
+        if not chunks:
+            return None
+        try:
+            return parse_ruleset_json("".join(chunks), self.ruleset_ref or EMBED_SHEET)
+        except RulesetError as exc:
+            raise WorkbookError(f"「{self.path.name}」中保存的规则集已损坏，无法使用：{'；'.join(exc.problems)}。"
+                                "请用 pe-eval new 重新生成工作簿后转录数据") from None
 
     def _own_ruleset(self) -> Ruleset:
         ref = self.ruleset_ref
@@ -304,6 +362,10 @@ class WorkbookFile:
         if cell.formula is not None and cell.value is None:
             self.problem(sheet, ref, f"{sheet}!{ref} 是公式，但文件里没有 Excel 保存的计算结果：请直接填写数值，"
                                      "或在 Excel 中重算并保存后再读取")
+        if isinstance(cell.value, (dt.time, dt.timedelta)):  # a number in a time format: no input is a time of day
+            self.problem(sheet, ref, f"{sheet}!{ref} 设置成了时间格式（显示为 {cell.value}）：请把单元格格式改为“常规”或"
+                                     "“文本”后重新填写")
+            return None
         return cell.value
 
     def parse(self, sheet: str, ref: str, what: str, parser: Callable[..., T], *args: object) -> T | None:
@@ -320,4 +382,8 @@ class WorkbookFile:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return unescape(str(value)).strip()  # _x000B_-style escapes a sheet stores for control characters
+        text = unescape(str(value)).strip()  # _x000B_-style escapes a sheet stores for control characters
+        if _SURROGATE.search(text):  # an escape of half a character (_xD800_): no file name or document can hold it
+            self.problem(sheet, ref, f"{sheet}!{ref} 含有无法识别的字符（不成对的代理字符）：请重新输入该单元格的文字")
+            return _SURROGATE.sub("\ufffd", text)
+        return text

@@ -1,14 +1,17 @@
-"""说明: what the workbook is and how to fill it; holds the ruleset reference and the layout version."""
+"""说明: what the workbook is and how to fill it; holds the ruleset reference and the layout version,
+and writes the ruleset itself into a very hidden sheet (``embed``)."""
 from __future__ import annotations
 
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring import Assessment, Ruleset
+from scoring import Assessment, Ruleset, ruleset_json
 
 from . import style as S
-from .file import LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET, WorkbookFile
-from .guide_text import COLOURS, guide_sections
-from .sheet import BuildJob, Expected, Reading
+from .file import EMBED_CHUNK, EMBED_SHEET, LAYOUT_VERSION, NAME_LAYOUT, NAME_RULESET, NAME_RULESET_REF, WorkbookFile
+from .guide_text import COLOURS, PLACEHOLDER_HEADING, guide_sections
+from .sheet import BuildJob, Expected, Reading, absolute
 
 NAME = "说明"
 RULESET_CELL = "B3"
@@ -44,10 +47,23 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     S.widths(ws, {"A": 16, "B": 110})
     S.fit_rows(ws, range(1, row))
     S.print_setup(ws, landscape=False)
+    printed = next((r for r in range(1, row) if ws[f"A{r}"].value == PLACEHOLDER_HEADING), row)
+    ws.print_area = f"A1:B{printed - 1}"  # the placeholder list is for the screen
+
+
+def embed(wb: Workbook, rs: Ruleset) -> None:
+    """The ruleset itself in a very hidden sheet, so the workbook needs no ruleset file wherever it goes."""
+    ws = wb.create_sheet(EMBED_SHEET)
+    ws.sheet_state = "veryHidden"
+    text = ruleset_json(rs)
+    rows = range(0, len(text), EMBED_CHUNK)
+    for row, start in enumerate(rows, start=1):
+        S.literal(ws, f"A{row}", text[start:start + EMBED_CHUNK])
+    wb.defined_names[NAME_RULESET] = DefinedName(NAME_RULESET, attr_text=f"{absolute(EMBED_SHEET, 'A1')}:$A${len(rows)}")
 
 
 def defined_names(rs: Ruleset) -> dict[str, str]:
-    return {NAME_RULESET: RULESET_CELL, NAME_LAYOUT: LAYOUT_CELL}
+    return {NAME_RULESET_REF: RULESET_CELL, NAME_LAYOUT: LAYOUT_CELL}  # NAME_RULESET is set by ``embed``
 
 
 def read(book: WorkbookFile, reading: Reading) -> None:

@@ -7,6 +7,7 @@ from .. import UDF_MODULE
 from .file import LAYOUT_VERSION
 
 Section = tuple[str, list[str]]
+PLACEHOLDER_HEADING = "八、报告占位符（供填写报告时查阅，不打印）"  # the last section; the printed 说明 ends before it
 
 COLOURS = (  # (style key, meaning) — the builder paints column A of each line with the style
     ("input", "浅黄色：输入格，由评价人员填写；其他单元格已锁定（工作表保护无密码，可在「审阅→撤消工作表保护」解除）。"),
@@ -64,7 +65,7 @@ def guide_sections(rs: Ruleset) -> list[Section]:
     if PLACEHOLDERS:
         lines = ["报告工作表的文字中可写入以下占位符，生成报告时替换为工作簿中的数据："]
         lines += [f"{{{name}}}{_aliases_text(name)}：{text}" for name, text in PLACEHOLDERS.items()]
-        sections.append(("八、报告占位符", lines))
+        sections.append((PLACEHOLDER_HEADING, lines))
     return sections
 
 

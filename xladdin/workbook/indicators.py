@@ -38,17 +38,20 @@ from .sheet import BuildJob, Expected, Reading
 NAME = "指标体系"
 HEADER_ROW = 3
 FIRST_ROW = 4
+# Widths: inputs and results (A–O) print side by side on one A4 landscape page at PRINT_SCALE; an input column
+# holds “①②③④=0.6” on one line. The reference texts (P–R) print after them, with 代码 and 三级指标.
 COLUMNS = (
-    ("level1", "A", "一级指标", 12), ("level2", "B", "二级指标", 12), ("code", "C", "代码", 7),
-    ("name", "D", "三级指标", 24), ("weight", "E", "分值", 6), ("rule", "F", "计分方式", 30),
-    ("label1", "G", "输入1项目", 18), ("input1", "H", "输入1", 14), ("label2", "I", "输入2项目", 18),
-    ("input2", "J", "输入2", 14), ("override", "K", "人工得分", 9), ("reason", "L", "人工评定理由", 24),
-    ("score", "M", "得分", 9), ("explain", "N", "计分说明", 48), ("note", "O", "备注", 28),
-    ("definition", "P", "指标解释", 36), ("guide", "Q", "评分细则", 48), ("source", "R", "数据来源", 24),
+    ("level1", "A", "一级指标", 8), ("level2", "B", "二级指标", 8), ("code", "C", "代码", 6),
+    ("name", "D", "三级指标", 16), ("weight", "E", "分值", 5), ("rule", "F", "计分方式", 20),
+    ("label1", "G", "输入1项目", 11), ("input1", "H", "输入1", 16), ("label2", "I", "输入2项目", 11),
+    ("input2", "J", "输入2", 16), ("override", "K", "人工得分", 7), ("reason", "L", "人工评定理由", 12),
+    ("score", "M", "得分", 8), ("explain", "N", "计分说明", 34), ("note", "O", "备注", 18),
+    ("definition", "P", "指标解释", 50), ("guide", "Q", "评分细则", 80), ("source", "R", "数据来源", 42),
 )
 COL = {key: letter for key, letter, _, _ in COLUMNS}
 INPUT_COLUMNS = (COL["input1"], COL["input2"])
 LABEL_COLUMNS = (COL["label1"], COL["label2"])
+PRINT_SCALE = 72  # percent: columns A–O across one A4 landscape page (S.print_scale)
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
@@ -187,7 +190,6 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         S.label_cell(ws, f"A{row}", f"{l1.code}{l1.name}（{fmt_points(l1.weight)}分）", bold=True)
         S.label_cell(ws, f"B{row}", f"{l2.code}{l2.name}（{fmt_points(l2.weight)}分）", bold=True)
         _build_row(ws, row, indicator, entry, validations)
-    _merge_groups(ws, listed)
     total = total_row(rs)
     first, last = FIRST_ROW, total - 1
     for _, col, _, _ in COLUMNS:
@@ -201,17 +203,26 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     _highlights(ws, first, last)
     S.widths(ws, {col: width for _, col, _, width in COLUMNS})
     ws.freeze_panes = f"E{FIRST_ROW}"
-    _build_print(ws, rs.name, total)
+    _build_print(ws, rs.name, listed, total)
 
 
-def _build_print(ws: Worksheet, heading: str, total: int) -> None:
-    """Three A4 landscape pages per band of rows: inputs (A–J), results (K–O), reference texts (P–R),
-    with 代码 and 三级指标 repeated at the left and the title in the page header (rows 1–2 stay on screen)."""
+def _build_print(ws: Worksheet, heading: str, listed: list[tuple[Group, Group, Indicator]], total: int) -> None:
+    """Each indicator's inputs and results (A–O) on one A4 landscape page, all of them first; then the reference
+    texts (P–R) with 代码 and 三级指标 repeated at the left; the title in the page header (rows 1–2 stay on
+    screen). Pages break between 二级 groups, and a 一级 label longer than a page is merged page by page, so no
+    merged label is split."""
     S.fit_rows(ws, range(HEADER_ROW, total))
     ws.print_area = f"A{HEADER_ROW}:{COLUMNS[-1][1]}{total}"
-    S.print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", scale=90)
-    S.column_pages(ws, (COL["input2"], COL["note"]), f"{COL['code']}:{COL['name']}")
+    S.print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", scale=PRINT_SCALE)
+    S.column_pages(ws, (COL["note"],), f"{COL['code']}:{COL['name']}", across_first=False)
     S.page_header(ws, heading)
+    pages = S.row_pages(ws, _group_starts(listed), FIRST_ROW, total, HEADER_ROW, PRINT_SCALE)
+    _merge_groups(ws, listed, pages)
+
+
+def _group_starts(listed: list[tuple[Group, Group, Indicator]]) -> list[int]:
+    """The first row of each 二级 group (where a page may break)."""
+    return [FIRST_ROW + i for i in range(len(listed)) if i == 0 or listed[i][1].code != listed[i - 1][1].code]
 
 
 def _data(value: object) -> object:
@@ -263,11 +274,14 @@ def _input_label(ref: RuleInput) -> str:
     return f"{text}\n取自{sheet}「{where}」" if sheet else f"{text}\n取自{where}"
 
 
-def _merge_groups(ws: Worksheet, listed: list[tuple[Group, Group, Indicator]]) -> None:
+def _merge_groups(ws: Worksheet, listed: list[tuple[Group, Group, Indicator]], page_starts: list[int]) -> None:
+    """一级 and 二级 labels merged over their rows; a group that goes on over a page break is merged on each page,
+    its label repeated."""
+    breaks = {row - FIRST_ROW for row in page_starts}
     for column, level in (("A", 0), ("B", 1)):
         start = 0
         for i in range(1, len(listed) + 1):
-            if i == len(listed) or listed[i][level].code != listed[start][level].code:
+            if i == len(listed) or listed[i][level].code != listed[start][level].code or i in breaks:
                 if i - 1 > start:
                     ws.merge_cells(f"{column}{FIRST_ROW + start}:{column}{FIRST_ROW + i - 1}")
                 ws[f"{column}{FIRST_ROW + start}"].alignment = S.CENTER

@@ -94,7 +94,8 @@ def build(ws: Worksheet, job: BuildJob) -> None:
             credit.add(ref)
     _build_projects(ws, info.key_projects if info else [])
     _build_progress(ws, info.execution_progress if info else [])
-    S.widths(ws, {"A": 30, "B": 34, "C": 18, "D": 10, "E": 30})
+    S.widths(ws, {"A": 30, "B": 34, "C": 22, "D": 10, "E": 30})  # C: a hint such as “日期，如 2024-01-01” on one line
+    S.fit_rows(ws, range(3, ws.max_row + 1))
     ws.freeze_panes = "A3"
     S.print_setup(ws, landscape=False)
 

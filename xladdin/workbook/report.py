@@ -13,21 +13,27 @@ NAME = "报告"
 FIRST_ROW = 3
 KEY_COLUMN, TITLE_COLUMN, TEXT_COLUMN = "A", "B", "C"
 MAX_SECTIONS = 200  # rows searched for keys; far beyond the sections the report has
+TITLE = "评价报告正文（按栏目填写，供生成报告使用；文字中的占位符在报告中替换为数据，打印请用导出的评价报告）"
+TEXT_WIDTH = 100
+MIN_ROW_HEIGHT, MAX_ROW_HEIGHT = 60, 409  # points: room to start writing; Excel's highest row
 
 
 def build(ws: Worksheet, job: BuildJob) -> None:
     narrative = job.evaluation.narrative if job.evaluation else {}
-    S.title(ws, "B1", "评价报告正文（按栏目填写，供生成报告使用）", "C1")
+    S.title(ws, "B1", TITLE, "C1")
     S.header_row(ws, 2, [(KEY_COLUMN, "键"), (TITLE_COLUMN, "部分"), (TEXT_COLUMN, "内容")])
     for row, section in enumerate(NARRATIVE_SECTIONS, start=FIRST_ROW):
         S.label_cell(ws, f"{KEY_COLUMN}{row}", section.key)
         S.label_cell(ws, f"{TITLE_COLUMN}{row}", section.heading, bold=True)
-        S.input_cell(ws, f"{TEXT_COLUMN}{row}", narrative.get(section.key) or None, wrap=True)
-        ws.row_dimensions[row].height = 120
-    S.widths(ws, {KEY_COLUMN: 10, TITLE_COLUMN: 28, TEXT_COLUMN: 100})
+        text = narrative.get(section.key) or None
+        S.input_cell(ws, f"{TEXT_COLUMN}{row}", text, wrap=True)
+        lines = S.wrapped_lines(text or "", TEXT_WIDTH)
+        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, max(MIN_ROW_HEIGHT, lines * S.LINE_HEIGHT + 3))
+    S.widths(ws, {KEY_COLUMN: 10, TITLE_COLUMN: 28, TEXT_COLUMN: TEXT_WIDTH})
     ws.column_dimensions[KEY_COLUMN].hidden = True
     ws.freeze_panes = f"A{FIRST_ROW}"
     S.print_setup(ws, landscape=False)
+    ws.print_area = f"{TITLE_COLUMN}1:{TEXT_COLUMN}1"  # the texts hold {placeholders}: the report prints them filled
 
 
 def defined_names(rs: Ruleset) -> dict[str, str]:

@@ -17,17 +17,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import (
     INCOMPLETE,
+    NATURE_LINES,
     Assessment,
     Evaluation,
+    FormStructure,
     FundBlock,
     Indicator,
     Ruleset,
+    RulesetError,
     SelfForm,
     TargetRow,
     cells,
     fmt_points,
     parse_number,
     round2,
+    structure_of,
 )
 
 from . import style as S
@@ -43,9 +47,15 @@ FUND_ROWS = {"total": 6, "fiscal": 7, "other": 8}
 FUND_COLS = {"initial": "C", "budget": "D", "final": "E"}
 FUND_LABELS = {"total": "年度资金总额", "fiscal": "其中：财政拨款", "other": "其他资金"}
 FUND_TITLES = {"initial": "年初预算数", "budget": "全年预算数", "final": "全年执行数"}
+# The optional split of the total by nature (基本支出 / 项目支出), beside the fund block, with a check row.
+NATURE_ROWS = {"basic": 6, "project": 7}
+NATURE_COLS = {"initial": "H", "budget": "I", "final": "J"}
+NATURE_CHECK_ROW = 8
 FIXED_HEADER = 10
 NAME_TOTAL, NAME_GRADE, NAME_REPORTED_TOTAL, NAME_ISSUES = "总分", "等级", "自评总分", "存在的问题及改进措施"
 LOOKUP_FIRST_ROW = 5
+STRUCTURE_NOTE = ("表样设置：黄色的分值可按本地区的自评表修改（如产出指标55分、效益指标25分），各一级指标的分值合计随即重新核对；"
+                  "各一级指标分值之和应等于总分。上一级、二级指标名称、预算执行率的计分方式等见 pe-eval new 所用的规则集（或评价数据 JSON 的 self_form.structure）")
 BUTTON_CELLS = ("B3", "D3")  # left free for the buttons the Windows installer adds (xladdin.BUTTONS)
 
 
@@ -63,7 +73,7 @@ def columns(rs: Ruleset) -> list[Column]:
     entered = "得分系数" if rs.rows.default_method == "系数" else "评定得分（定性）/得分系数"
     found = [Column("level1", "一级指标", 10), Column("level2", "二级指标", 14), Column("name", "三级指标", 24),
              *target, Column("actual", "实际完成值", 16),
-             Column("weight", "指标权重" if rs.rows.default_method == "系数" else "分值", 8), Column("method", "计分方式", 9),
+             Column("weight", "指标权重" if rs.rows.default_method == "系数" else "分值", 9), Column("method", "计分方式", 9),
              Column("entered", entered, 11), Column("score", "得分", 9), Column("reported", "自评得分", 9)]
     if rs.rows.core_column:
         found.append(Column("core", "是否核心指标", 8))
@@ -72,6 +82,18 @@ def columns(rs: Ruleset) -> list[Column]:
 
 def col(rs: Ruleset) -> dict[str, str]:
     return {c.key: get_column_letter(i) for i, c in enumerate(columns(rs), start=1)}
+
+
+def row_groups(rs: Ruleset) -> dict[str, str]:
+    """二级 name → 一级 name for every name a row may choose: the open 二级 and the names listed under them."""
+    parents = {g.code: g.name for g in rs.level1}
+    return {name: parents[g.parent or ""] for g in rs.open_groups for name in (g.name, *g.choices)}
+
+
+def editable_level1(rs: Ruleset) -> list[str]:
+    """Codes of the 一级 whose 分值 the 表样设置 rows let the user change (not one holding a fixed indicator)."""
+    held = {_level1_of(rs, i) for i in fixed(rs)}
+    return [g.code for g in rs.level1 if g.code not in held]
 
 
 def fixed(rs: Ruleset) -> list[Indicator]:
@@ -149,7 +171,7 @@ def _fixed_formulas(rs: Ruleset, row: int, indicator: Indicator) -> dict[str, st
 def _lookup_range(rs: Ruleset) -> str:
     first = get_column_letter(len(columns(rs)) + 2)
     second = get_column_letter(len(columns(rs)) + 3)
-    last = LOOKUP_FIRST_ROW + len(rs.open_groups) - 1
+    last = LOOKUP_FIRST_ROW + len(row_groups(rs)) - 1
     return f"${first}${LOOKUP_FIRST_ROW}:${second}${last}"
 
 
@@ -203,7 +225,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     lay = layout(rs, _table_rows(evaluation))
     S.title(ws, "A1", "部门整体支出绩效自评表", f"{last}1")
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    for label_ref, label, ref, value in (("A2", "部门（单位）名称", UNIT_NAME, info.unit_name if info else None),
+    for label_ref, label, ref, value in (("A2", "部门\n（单位）\n名称", UNIT_NAME, info.unit_name if info else None),
                                          ("E2", "年度", YEAR, info.year if info else None),
                                          ("H2", "主管部门", SUPERVISOR, info.supervisor if info else None)):
         S.label_cell(ws, label_ref, label, bold=True)
@@ -214,6 +236,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     S.input_cell(ws, MONEY_UNIT, form.fund.unit)
     S.choice(ws, ["万元", "元"], "资金情况的金额单位").add(MONEY_UNIT)
     _build_fund(ws, form.fund)
+    _build_nature(ws, form.fund)
     _build_fixed(ws, rs, lay, form)
     _build_goal(ws, lay, form, last)
     _build_rows(ws, rs, lay, form)
@@ -221,16 +244,26 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     _build_lookup(ws, rs)
     S.widths(ws, {get_column_letter(i): column.width for i, column in enumerate(columns(rs), start=1)})
     S.fit_rows(ws, range(2, lay.total_row))
-    _fit_explanations(ws, rs, lay, form, job.ruleset_ref)
+    _fit_explanations(ws, rs, lay, form)
     ws.freeze_panes = f"A{lay.first_row}"
     S.print_setup(ws, landscape=True, title_rows=f"{lay.header_row}:{lay.header_row}")
+    _print_form_only(ws, last, lay, len(form.rows))
 
 
-def _fit_explanations(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm, ruleset_ref: str) -> None:
+def _print_form_only(ws: Worksheet, last: str, lay: Layout, used: int) -> None:
+    """Print the form, not the 二级→一级 lookup table beside it; in a filled form the spare rows after the one
+    below the last used row are hidden (unhide them to add indicators)."""
+    ws.print_area = f"A1:{last}{ws.max_row}"
+    if used:
+        for row in range(lay.first_row + used + 1, lay.total_row):
+            ws.row_dimensions[row].hidden = True
+
+
+def _fit_explanations(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm) -> None:
     """Rows tall enough for their 计分说明 (a formula, so ``fit_rows`` cannot measure it): the same core call."""
     width = next(column.width for column in columns(rs) if column.key == "explain")
     for offset, item in enumerate(form.rows):
-        text = _row_value(rs, ruleset_ref, item)[1]
+        text = _row_value(rs, item)[1]
         height = S.wrapped_lines(text, width) * S.LINE_HEIGHT + 3
         row = lay.first_row + offset
         if height > (ws.row_dimensions[row].height or 0):
@@ -248,6 +281,42 @@ def _build_fund(ws: Worksheet, fund: FundBlock) -> None:
             S.input_cell(ws, f"{letter}{row}", getattr(fund.line(line), column), S.AMOUNT)
             money.add(f"{letter}{row}")
         S.computed_cell(ws, f"F{row}", _rate_formula(row), S.PERCENT)
+
+
+def _build_nature(ws: Worksheet, fund: FundBlock) -> None:
+    """基本支出 / 项目支出 (optional): when typed, they must add up to 年度资金总额 column by column."""
+    S.header_row(ws, FUND_HEADER, [("G", "按支出性质（选填）"), *((NATURE_COLS[k], t) for k, t in FUND_TITLES.items())])
+    money = S.decimal_at_least(ws, 0, "按支出性质填写金额（单位见“金额单位”）；填写时基本支出与项目支出之和应等于年度资金总额")
+    for line, row in NATURE_ROWS.items():
+        S.label_cell(ws, f"G{row}", NATURE_LINES[line])
+        amounts = fund.line(line) if getattr(fund, line) is not None else None
+        for column, letter in NATURE_COLS.items():
+            S.input_cell(ws, f"{letter}{row}", getattr(amounts, column) if amounts else None, S.AMOUNT)
+            money.add(f"{letter}{row}")
+    S.label_cell(ws, f"G{NATURE_CHECK_ROW}", "与年度资金总额核对")
+    for ref, formula in _nature_formulas().items():
+        S.computed_cell(ws, ref, formula)
+
+
+def _nature_formulas() -> dict[str, str]:
+    found = {}
+    for column, letter in NATURE_COLS.items():
+        parts, total = f"{letter}{NATURE_ROWS['basic']}:{letter}{NATURE_ROWS['project']}", fund_cell("total", column)
+        found[f"{letter}{NATURE_CHECK_ROW}"] = (f'=IF(OR(COUNT({parts})=0,{total}=""),"",'
+                                                f'IF(ROUND(SUM({parts})-{total},2)=0,"✓","≠年度资金总额"))')
+    return found
+
+
+def _nature_values(fund: FundBlock) -> dict[str, str]:
+    """What the check row shows: the core's FUND-NATURE check, column by column."""
+    found = {}
+    for column, letter in NATURE_COLS.items():
+        total = getattr(fund.total, column)
+        parts = [getattr(line, column) for line in (fund.basic, fund.project) if line is not None]
+        typed = [p for p in parts if p is not None]
+        found[f"{letter}{NATURE_CHECK_ROW}"] = "" if total is None or not typed else \
+            "✓" if sum(typed, Decimal(0)) == total else "≠年度资金总额"
+    return found
 
 
 def _rate_formula(row: int) -> str:
@@ -285,7 +354,7 @@ def _build_goal(ws: Worksheet, lay: Layout, form: SelfForm, last: str) -> None:
 def _build_rows(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm) -> None:
     c = col(rs)
     S.header_row(ws, lay.header_row, [(c[column.key], column.title) for column in columns(rs)])
-    groups = S.choice(ws, [g.name for g in rs.open_groups], "选择二级指标")
+    groups = S.choice(ws, list(row_groups(rs)), "选择二级指标")
     methods = S.choice(ws, ["正向", "反向", "等于", "定性", "时限", "系数"],
                        "空白按年度指标值判断：数值→正向（≤为反向，=为等于），日期/天数→时限，文字→定性")
     weights = S.decimal_at_least(ws, 0, "该指标的分值，如 5")
@@ -339,11 +408,20 @@ def _build_results(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm, last
     S.input_cell(ws, f"C{r + 5}", form.issues or None, wrap=True)
     ws.merge_cells(f"C{r + 5}:{last}{r + 5}")
     ws.row_dimensions[r + 5].height = 64
-    S.header_row(ws, lay.level1_header, [("A", "一级指标"), ("B", "分值合计"), ("C", "应为"), ("D", "得分"), ("E", "核对")])
+    S.header_row(ws, lay.level1_header, [("A", "一级指标"), ("B", "分值合计"), ("C", "分值"), ("D", "得分"), ("E", "核对")])
+    S.label_cell(ws, f"F{lay.level1_header}", STRUCTURE_NOTE)
+    ws[f"F{lay.level1_header}"].alignment = S.WRAP
+    ws.merge_cells(f"F{lay.level1_header}:{last}{lay.level1_header + len(rs.level1)}")
+    weights = S.decimal_between(ws, 0.01, 1000, "本表该一级指标的分值，如 55；各行分值合计随即重新核对")
+    editable = editable_level1(rs)
     for i, group in enumerate(rs.level1):
         row = lay.level1_header + 1 + i
         S.label_cell(ws, f"A{row}", group.name)
-        S.label_cell(ws, f"C{row}", float(group.weight))
+        if group.code in editable:
+            S.input_cell(ws, f"C{row}", float(group.weight), S.SCORE)
+            weights.add(f"C{row}")
+        else:
+            S.label_cell(ws, f"C{row}", float(group.weight))
         for column in "BDE":
             S.computed_cell(ws, f"{column}{row}", formulas[f"{column}{row}"], S.SCORE if column in "BD" else None)
 
@@ -353,10 +431,9 @@ def _build_lookup(ws: Worksheet, rs: Ruleset) -> None:
     first = get_column_letter(len(columns(rs)) + 2)
     second = get_column_letter(len(columns(rs)) + 3)
     S.header_row(ws, LOOKUP_FIRST_ROW - 1, [(first, "二级指标"), (second, "一级指标")])
-    parents = {g.code: g.name for g in rs.level1}
-    for i, group in enumerate(rs.open_groups):
-        S.label_cell(ws, f"{first}{LOOKUP_FIRST_ROW + i}", group.name)
-        S.label_cell(ws, f"{second}{LOOKUP_FIRST_ROW + i}", parents[group.parent or ""])
+    for i, (name, parent) in enumerate(row_groups(rs).items()):
+        S.label_cell(ws, f"{first}{LOOKUP_FIRST_ROW + i}", name)
+        S.label_cell(ws, f"{second}{LOOKUP_FIRST_ROW + i}", parent)
     S.widths(ws, {first: 16, second: 12})
 
 
@@ -392,6 +469,7 @@ def read(book: WorkbookFile, reading: Reading) -> None:
     rows = [(row, _read_row(book, rs, row)) for row in range(lay.first_row, lay.total_row)]
     reported_total, issues = _named_ref(book, NAME_REPORTED_TOTAL), _named_ref(book, NAME_ISSUES)
     form = SelfForm(
+        structure=_read_structure(book, rs, lay, reading),
         fund=_read_fund(book, reading),
         goal_expected=book.text(NAME, f"B{lay.goal_row + 1}"),
         goal_actual=book.text(NAME, f"G{lay.goal_row + 1}"),
@@ -406,6 +484,42 @@ def read(book: WorkbookFile, reading: Reading) -> None:
     for ind in fixed(rs):
         reading.provenance[f"indicators.{ind.code}.reported"] = f"{NAME}!E{lay.fixed_rows[ind.code]}"
     _row_provenance(rs, form, rows, reading)
+
+
+def _read_structure(book: WorkbookFile, rs: Ruleset, lay: Layout, reading: Reading) -> FormStructure | None:
+    """The 表样设置 rows' 分值 as the form's structure; None when they are the ruleset's own (or cannot be used)."""
+    typed: dict[str, Decimal] = {}
+    first = ""
+    for offset, group in enumerate(rs.level1, start=1):
+        ref = f"C{lay.level1_header + offset}"
+        if group.code not in editable_level1(rs):
+            continue
+        weight = book.parse(NAME, ref, f"一级指标「{group.name}」的分值", parse_number, ("分",), "55")
+        if weight is None or weight <= 0:
+            if weight is not None or book.blank(NAME, ref):
+                book.problem(NAME, ref, f"一级指标「{group.name}」的分值应为大于0的数，如 55")
+            continue
+        if weight != group.weight:
+            typed[group.code] = weight
+            first = first or ref
+    if not typed:
+        return None
+    total = sum((typed.get(g.code, g.weight) for g in rs.level1), Decimal(0))
+    if total != rs.total_weight:
+        book.problem(NAME, first, f"表样设置的一级指标分值合计{fmt_points(total)}分，应等于总分{fmt_points(rs.total_weight)}分")
+        return None
+    try:
+        structure = structure_of(rs)
+    except RulesetError as exc:
+        book.problem(NAME, first, f"本表的一级指标分值不能在表中修改（{'；'.join(exc.problems)}），请修改规则集")
+        return None
+    names = {g.name: typed[g.code] for g in rs.level1 if g.code in typed}
+    top = structure.top
+    if top is not None and top.name in names:
+        top = top.model_copy(update={"weight": names[top.name]})
+    groups = [g.model_copy(update={"weight": names.get(g.name, g.weight)}) for g in structure.groups]
+    reading.provenance["self_form.structure"] = f"{NAME}!{first}"
+    return structure.model_copy(update={"top": top, "groups": groups})
 
 
 def _read_header(book: WorkbookFile, reading: Reading) -> dict[str, object]:
@@ -435,6 +549,14 @@ def _read_fund(book: WorkbookFile, reading: Reading) -> FundBlock:
             what = f"{FUND_LABELS[line].removeprefix('其中：')}{FUND_TITLES[column]}"
             amounts[column] = book.parse(NAME, ref, what, parse_number)
         fund[line] = amounts
+    for line, row in NATURE_ROWS.items():
+        split = {}
+        for column, letter in NATURE_COLS.items():
+            ref = f"{letter}{row}"
+            reading.provenance[f"fund.{line}.{column}"] = f"{NAME}!{ref}"
+            split[column] = book.parse(NAME, ref, f"{NATURE_LINES[line]}{FUND_TITLES[column]}", parse_number)
+        if any(value is not None for value in split.values()):
+            fund[line] = split
     return FundBlock.model_validate(fund)
 
 
@@ -498,6 +620,9 @@ def expected(assessment: Assessment) -> list[Expected]:
         rate = "" if amounts.budget is None or amounts.final is None or amounts.budget == 0 \
             else float((amounts.final / amounts.budget).quantize(Decimal("0.0001"), ROUND_HALF_UP))
         found.append(Expected(f"{NAME}!F{row}", f"{FUND_LABELS[line]}执行率", _rate_formula(row), rate))
+    nature = _nature_values(form.fund)
+    found += [Expected(f"{NAME}!{ref}", "按支出性质核对", formula, nature[ref], optional=True)
+              for ref, formula in _nature_formulas().items()]
     results = {r.code: r for r in assessment.scorecard.indicators}
     for indicator in fixed(rs):
         result = results[indicator.code]
@@ -510,7 +635,7 @@ def expected(assessment: Assessment) -> list[Expected]:
     for index in range(lay.last_row - lay.first_row + 1):
         row = lay.first_row + index
         item = form.rows[index] if index < len(form.rows) else TargetRow()
-        value, explain = _row_value(rs, evaluation.ruleset, item)
+        value, explain = _row_value(rs, item)
         shown.append(value)
         formulas = row_formulas(rs, row)
         found += [Expected(f"{NAME}!{c[key]}{row}", f"第{row}行{what}", formulas[f"{c[key]}{row}"], shows)
@@ -523,12 +648,12 @@ def expected(assessment: Assessment) -> list[Expected]:
     return found
 
 
-def _row_value(rs: Ruleset, ruleset_ref: str, item: TargetRow) -> tuple[_RowValue, str]:
+def _row_value(rs: Ruleset, item: TargetRow) -> tuple[_RowValue, str]:
     """What a table row's formulas show: the same core calls the worksheet functions make."""
     names = {g.code: g.name for g in rs.open_groups}
-    parents = {g.name: next(top.name for top in rs.level1 if top.code == g.parent) for g in rs.open_groups}
+    parents = row_groups(rs)
     group = names.get(item.group, item.group)
-    args = (ruleset_ref, group, item.name, item.target, item.actual, item.weight, item.method, item.entered,
+    args = (rs, group, item.name, item.target, item.actual, item.weight, item.method, item.entered,
             item.adjusted_target)
     level1 = parents.get(group, "二级指标有误") if group else ""
     score, explain = cells.row_cells(*args)
@@ -564,7 +689,7 @@ def _result_values(assessment: Assessment, lay: Layout, shown: list[_RowValue]) 
         values[f"E{row}"] = "✓" if agrees else \
             f"分值合计{fmt_points(Decimal(repr(weight)))}分，应为{fmt_points(top.weight)}分"
         agreeing += agrees
-    grade = cells.grade(total, assessment.evaluation.ruleset)
+    grade = cells.grade(total, rs)
     values[f"C{r + 1}"] = INCOMPLETE if unscored or agreeing < len(rs.level1) else grade
     return values
 

@@ -33,6 +33,7 @@ class Expected:
     value: float | str | None  # what the cell shows (cached in written workbooks); None: not known
     bound: bool = False  # an input that shows its data by formula; a typed value there is used, with a warning
     optional: bool = False  # added to the layout later: a workbook written before has nothing there, and is fine
+    earlier: tuple[str, ...] = ()  # the formulas earlier layouts wrote there, still right where they are
 
 
 @dataclass(frozen=True)

@@ -154,13 +154,51 @@ def _centred(text: str) -> HeaderFooterItem:
     return item
 
 
-def column_pages(ws: Worksheet, breaks_after: Iterable[str], title_columns: str | None = None) -> None:
-    """Manual page breaks after the given columns; pages print across, then down, so each band of rows stays together."""
+def column_pages(ws: Worksheet, breaks_after: Iterable[str], title_columns: str | None = None,
+                 across_first: bool = True) -> None:
+    """Manual page breaks after the given columns; pages print across, then down, so each band of rows stays
+    together (``across_first``), or down, then across: every page of the first columns before the next ones."""
     for column in breaks_after:
         ws.col_breaks.append(Break(id=column_index_from_string(column)))
-    ws.page_setup.pageOrder = "overThenDown"
+    ws.page_setup.pageOrder = "overThenDown" if across_first else "downThenOver"
     if title_columns:
         ws.print_title_cols = title_columns
+
+
+A4_LANDSCAPE_HEIGHT_PT = 595.3
+POINTS_PER_INCH = 72
+
+
+def row_pages(ws: Worksheet, starts: Iterable[int], first: int, last: int, title_row: int, scale: int) -> list[int]:
+    """Manual page breaks so that pages of a landscape sheet at ``scale`` % end only before one of the rows
+    ``starts`` (a group too tall for a page breaks where it must); returns the first row of each page after the first.
+    Rows without a set height count as one line."""
+    margins = (ws.page_margins.top + ws.page_margins.bottom) * POINTS_PER_INCH
+    room = (A4_LANDSCAPE_HEIGHT_PT - margins) * 100 / scale - _height(ws, title_row) - ROW_SLACK
+    allowed = sorted(set(starts) | {last + 1})
+    breaks: list[int] = []
+    used = 0.0
+    for start, end in zip(allowed, allowed[1:]):
+        block = [_height(ws, row) for row in range(start, end)]
+        if used and used + sum(block) > room:
+            breaks.append(start)
+            used = 0.0
+        for row, height in zip(range(start, end), block):
+            if used + height > room:  # the group alone is taller than a page
+                breaks.append(row)
+                used = 0.0
+            used += height
+    for row in breaks:
+        ws.row_breaks.append(Break(id=row - 1))
+    return breaks
+
+
+ROW_SLACK = 12.0  # points kept free on each page: rounding of row heights and the scale
+DEFAULT_ROW_HEIGHT = 15.0
+
+
+def _height(ws: Worksheet, row: int) -> float:
+    return ws.row_dimensions[row].height or DEFAULT_ROW_HEIGHT
 
 
 LINE_HEIGHT = 16.0  # points per line of 11-point Chinese text

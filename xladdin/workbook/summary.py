@@ -19,7 +19,7 @@ from scoring import (
 from . import accounts, indicators, info, survey
 from . import style as S
 from .file import WorkbookFile
-from .file import NAME_RULESET
+from .file import NAME_RULESET, NAME_RULESET_REF
 from .sheet import BuildJob, Expected, Reading
 
 NAME = "汇总"
@@ -90,7 +90,7 @@ def formulas(rs: Ruleset) -> dict[str, str]:
     by_code = indicators.rows(rs)
     found = {f"B{row}": f'=IF({ref}="","",{ref})' for row, ref in
              ((2, f"{info.NAME}!{info.cell('unit_name')}"), (3, f"{info.NAME}!{info.cell('year')}"))}
-    found["B4"] = f"={NAME_RULESET}"
+    found["B4"] = f"={NAME_RULESET_REF}"
     for l1 in rs.level1:
         children = [lay.group_rows[g.code] for g in rs.subgroups(l1.code)]
         found[f"D{lay.group_rows[l1.code]}"] = f"=ROUND(SUM(D{children[0]}:D{children[-1]}),2)"

@@ -1,6 +1,7 @@
 """问卷: the satisfaction questionnaire tally — points × counts per option, total, average, rate."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.styles import Alignment
@@ -15,7 +16,9 @@ from scoring import (
     SurveyQuestion,
     parse_points,
     parse_respondents,
+    parse_scale,
 )
+from scoring import cells as core_cells
 
 from . import style as S
 from .file import WorkbookFile
@@ -24,6 +27,7 @@ from .sheet import BuildJob, Expected, Reading
 NAME = "问卷"
 TITLE = "B2"
 ISSUED, RETURNED, VALID, COUNT_CHECK = "B3", "D3", "F3", "H3"
+SCALE = "B4"  # 分值方案: 10/5/0 for every question of three options without its own points
 _COUNTS = (("issued", ISSUED, "发放问卷"), ("returned", RETURNED, "收回问卷"), ("valid", VALID, "有效问卷"))
 _VALID = "$F$3"
 HEADER_ROW = 5
@@ -67,7 +71,8 @@ def summary_formulas() -> dict[str, str]:
         total: f"=PE_SURVEY_TOTAL({_ALL_POINTS},{_ALL_COUNTS})",
         top: f"=SUM(H{FIRST_ROW}:H{LAST_ROW})",
         cell("valid"): f'=IF({VALID}="","",{VALID})',
-        average: f"=PE_SURVEY_AVG({_ALL_POINTS},{_ALL_COUNTS},{VALID})",
+        # blank until the count is typed, without calling the add-in (LibreOffice recalculates cells saved empty)
+        average: f'=IF({VALID}="","",PE_SURVEY_AVG({_ALL_POINTS},{_ALL_COUNTS},{VALID}))',
         cell("rate"): f'=IF(AND(ISNUMBER({average}),{top}>0),{average}/{top},"")',
         **{cell(key): _top_formula(n) for key, n in (("top1", 1), ("top2", 2))},
         COUNT_CHECK: (
@@ -108,7 +113,8 @@ def question_formulas(number: int) -> dict[str, str]:
 def input_values(survey: Survey | None) -> dict[str, object]:
     """Every input cell of the sheet with what it holds for ``survey`` (None: blank) — what the builder
     writes and what the import button writes into an open workbook."""
-    values: dict[str, object] = {TITLE: survey.title if survey and survey.title else None}
+    values: dict[str, object] = {TITLE: survey.title if survey and survey.title else None,
+                                 SCALE: survey.scale if survey and survey.scale else None}
     values.update({ref: getattr(survey, attr) if survey else None for attr, ref, _ in _COUNTS})
     questions = survey.questions if survey else []
     if len(questions) > QUESTIONS or any(len(q.options) > OPTIONS for q in questions):
@@ -138,6 +144,11 @@ def build(ws: Worksheet, job: BuildJob) -> None:
         S.input_cell(ws, ref, values[ref], S.COUNT, wrap=True)
         count.add(ref)
     S.label_cell(ws, "G3", "份数核对", bold=True)
+    S.label_cell(ws, "A4", "分值方案", bold=True)
+    S.input_cell(ws, SCALE, values[SCALE])
+    ws.merge_cells(f"{SCALE}:I4")
+    S.validation(ws, None, "各题通用的标准分值，按选项顺序用 / 分隔，如 10/5/0；不同选项个数各写一个，用；分隔，"
+                           "如 100/80/60/0；100/60/0。某题填写了标准分值时以该题为准。", "").add(SCALE)
     S.header_row(ws, HEADER_ROW, [("A", "题号"), ("B", "问题内容"), ("C", "选项"), ("D", "选项内容"),
                                   ("E", "标准分值"), ("F", "人数"), ("G", "本题得分"), ("H", "本题满分"), ("I", "人数核对")])
     points = S.decimal_at_least(ws, 0, "该选项的标准分值，如 10、5、0")
@@ -190,25 +201,95 @@ def defined_names(rs: Ruleset) -> dict[str, str]:
 
 
 # ── read ──────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Form:
+    """The questionnaire as typed, counts possibly blank (None): what an import completes."""
+
+    title: str
+    scale: str
+    counts: dict[str, int | None]
+    questions: list[SurveyQuestion]
+
+    @property
+    def empty(self) -> bool:
+        return not self.questions and not self.title and not self.scale and all(v is None for v in self.counts.values())
+
+    def survey(self, **counts: int) -> Survey:
+        extra = {"title": self.title} if self.title else {}
+        return Survey.model_validate({**self.counts, **counts, "questions": self.questions, "scale": self.scale, **extra})
+
+
+COUNT_CELLS = frozenset(f"{NAME}!{ref}" for _, ref, _ in _COUNTS)  # what a survey import fills when blank
+
+
+def read_form(book: WorkbookFile) -> Form:
+    """Title, 分值方案, counts and questions; an unreadable cell is a problem of ``book``."""
+    counts = {attr: book.parse(NAME, ref, label, parse_respondents) for attr, ref, label in _COUNTS}
+    scale = book.text(NAME, SCALE)
+    if book.parse(NAME, SCALE, "分值方案", _scale) is None:
+        scale = ""
+    questions = [q for number in range(1, QUESTIONS + 1) if (q := _read_question(book, number))]
+    return Form(book.text(NAME, TITLE), scale, counts, questions)
+
+
+def import_form(book: WorkbookFile) -> Form:
+    """The form an import completes (its unreadable cells are already ``book``'s problems, not listed twice)."""
+    before = len(book.problems)
+    form = read_form(book)
+    del book.problems[before:]
+    return form
+
+
+def form_of(survey: Survey | None) -> Form:
+    if survey is None:
+        return Form("", "", {attr: None for attr, _, _ in _COUNTS}, [])
+    return Form(survey.title, survey.scale, {attr: getattr(survey, attr) for attr, _, _ in _COUNTS}, survey.questions)
+
+
+def form_cells(form: Form) -> dict[str, object]:
+    """The input cells of ``form`` with its counts left blank (a new year's questionnaire: the form without answers)."""
+    survey = form.survey(issued=0, returned=0, valid=0)
+    counts = {ref for _, ref, _ in _COUNTS} | {f"F{row}" for number in range(1, QUESTIONS + 1) for row in question_rows(number)}
+    return {ref: None if ref in counts else value for ref, value in input_values(survey).items()}
+
+
+def form_results(form: Form) -> dict[str, float | str]:
+    """What the sheet's formulas show for ``form_cells(form)``, by place (``问卷!G6``): no answers yet."""
+    values: dict[str, float | str] = {}
+    questions = form.survey(issued=0, returned=0, valid=0).questions  # with the 分值方案's points, as written
+    for number in range(1, QUESTIONS + 1):
+        question = questions[number - 1] if number <= len(questions) else None
+        first = question_rows(number)[0]
+        points = [p for p in question.points if p is not None] if question else []
+        values.update({f"G{first}": 0.0 if points else "", f"H{first}": float(max(points)) if points else "", f"I{first}": ""})
+    top = sum(v for key, v in values.items() if key.startswith("H") and isinstance(v, float))
+    values.update({cell("total"): 0.0, cell("max"): top, cell("valid"): "", cell("average"): "", cell("rate"): "",
+                   cell("top1"): "", cell("top2"): "", COUNT_CHECK: ""})
+    return {f"{NAME}!{ref}": value for ref, value in values.items()}
+
+
+def _scale(value: object, what: str) -> str | None:
+    parse_scale(value)
+    return None if value is None else str(value).strip() or None
+
+
 def read(book: WorkbookFile, reading: Reading) -> None:
     """The questionnaire; left out (None) when any of its cells cannot be read, as its figures are then unknown."""
     before = len(book.problems)
-    counts = {attr: book.parse(NAME, ref, label, parse_respondents) for attr, ref, label in _COUNTS}
-    questions = [q for number in range(1, QUESTIONS + 1) if (q := _read_question(book, number))]
-    title = book.text(NAME, TITLE)
+    form = read_form(book)
     reading.fields["survey"] = None
-    if not questions and not title and all(v is None for v in counts.values()):
+    if form.empty:
         return
     for attr, ref, label in _COUNTS:
         reading.provenance[f"survey.{attr}"] = f"{NAME}!{ref}"
-        if counts[attr] is None and book.blank(NAME, ref):
-            book.problem(NAME, ref, f"已填写问卷内容，但{label}份数未填写，如 49")
+        if form.counts[attr] is None and book.blank(NAME, ref):
+            book.problem(NAME, ref, f"已填写问卷内容，但{label}份数未填写，如 49（导入问卷星数据时自动填写）")
     if len(book.problems) == before:
-        extra = {"title": title} if title else {}
-        reading.fields["survey"] = Survey.model_validate({**counts, "questions": questions, **extra})
+        reading.fields["survey"] = form.survey()
 
 
 def _read_question(book: WorkbookFile, number: int) -> SurveyQuestion | None:
+    """A question's options; an option's blank standard points stay None (the 分值方案 or the user fills them)."""
     rows = question_rows(number)
     options = []
     for row in rows:
@@ -216,10 +297,8 @@ def _read_question(book: WorkbookFile, number: int) -> SurveyQuestion | None:
             continue
         points = book.parse(NAME, f"E{row}", f"第{number}题标准分值", parse_points)
         count = book.parse(NAME, f"F{row}", f"第{number}题人数", parse_respondents)
-        if points is None:
-            if book.blank(NAME, f"E{row}"):
-                book.problem(NAME, f"E{row}", f"第{number}题的选项缺少标准分值，如 10")
-            continue
+        if points is None and not book.blank(NAME, f"E{row}"):
+            continue  # unreadable: already a problem
         label = book.text(NAME, f"C{row}") or chr(ord("A") + row - rows[0])
         options.append(SurveyOption(label=label, text=book.text(NAME, f"D{row}"), points=points, count=count or 0))
     text = book.text(NAME, f"B{rows[0]}")
@@ -235,18 +314,21 @@ def expected(assessment: Assessment) -> list[Expected]:
     """Every formula on the sheet with the value it shows (what Excel computes from the same cells)."""
     survey = assessment.evaluation.survey
     questions = survey.questions if survey else []
+    # a questionnaire typed but not readable (e.g. its counts blank): what its cells show is not known here
+    unknown = survey is None and f"survey.{_COUNTS[1][0]}" in assessment.provenance
     found = []
     for number in range(1, QUESTIONS + 1):
         question = questions[number - 1] if number <= len(questions) else None
         values = _question_values(number, question, survey.valid if survey else None)
         score = f"G{question_rows(number)[0]}"
-        found += [Expected(f"{NAME}!{ref}", f"问卷第{number}题{'得分' if ref == score else ''}", formula, values[ref])
-                  for ref, formula in question_formulas(number).items()]
+        found += [Expected(f"{NAME}!{ref}", f"问卷第{number}题{'得分' if ref == score else ''}", formula,
+                           None if unknown else values[ref]) for ref, formula in question_formulas(number).items()]
     values = _summary_values(survey)
     names = {cell("total"): "问卷总分", cell("average"): "问卷综合得分"}
     added = {cell(key) for key in ADDED_ROWS}
-    found += [Expected(f"{NAME}!{ref}", names.get(ref, f"问卷{ref}"), formula, values[ref], optional=ref in added)
-              for ref, formula in summary_formulas().items()]
+    earlier = {cell("average"): (f"=PE_SURVEY_AVG({_ALL_POINTS},{_ALL_COUNTS},{VALID})",)}  # before it stayed blank
+    found += [Expected(f"{NAME}!{ref}", names.get(ref, f"问卷{ref}"), formula, None if unknown else values[ref],
+                       optional=ref in added, earlier=earlier.get(ref, ())) for ref, formula in summary_formulas().items()]
     return found
 
 
@@ -257,20 +339,37 @@ def _question_values(number: int, question: SurveyQuestion | None, valid: int | 
         return {f"G{first}": "", f"H{first}": "", f"I{first}": ""}
     answers = question.answers
     check = "✓" if answers == valid else f"人数合计{answers}，有效问卷{'' if valid is None else valid}"
-    return {f"G{first}": float(question.total), f"H{first}": float(question.max_points), f"I{first}": check}
+    score = float(question.total) if question.scored else core_cells.survey_total(*_columns(question))
+    top = float(question.max_points) if any(p is not None for p in question.points) else ""
+    return {f"G{first}": score, f"H{first}": top, f"I{first}": check}
+
+
+def _columns(*questions: SurveyQuestion) -> tuple[list[object], list[object]]:
+    """The 标准分值 and 人数 cells of ``questions`` as the sheet holds them (four rows each)."""
+    points: list[object] = []
+    counts: list[object] = []
+    for question in questions:
+        padding: list[object] = [None] * (OPTIONS - len(question.options))
+        points += [*question.points, *padding]
+        counts += [*(o.count for o in question.options), *padding]
+    return points, counts
 
 
 def _summary_values(survey: Survey | None) -> dict[str, float | str]:
     top = float(survey.max_score) if survey else 0.0
     mean: float | str = ""
-    if survey is not None:
+    total: float | str = float(survey.total) if survey else 0.0
+    if survey is not None and survey.unscored:
+        total = core_cells.survey_total(*_columns(*survey.questions))
+        mean = core_cells.survey_avg(*_columns(*survey.questions), survey.valid)
+    elif survey is not None:
         mean = "有效问卷数为0，无法计算问卷得分" if survey.average is None else float(survey.average)
     counts = ""
     if survey is not None:
         counts = ("收回问卷多于发放问卷" if survey.returned > survey.issued
                   else "有效问卷多于收回问卷" if survey.valid > survey.returned else "✓")
     return {
-        cell("total"): float(survey.total) if survey else 0.0,
+        cell("total"): total,
         cell("max"): top,
         cell("valid"): survey.valid if survey else "",
         cell("average"): mean,

@@ -1,0 +1,103 @@
+"""Inputs that once gave an internal error now give a clean Chinese message naming the cell or the file."""
+import re
+import zipfile
+
+import pytest
+from hostile_inputs import inputs
+
+from xladdin.cli import main
+from xladdin.files.safe_io import NAME_MAX_BYTES, available_path
+from xladdin.workbook import assess_workbook
+
+MADE = {item.name: item for item in inputs()}
+
+
+def make(name: str, folder):
+    item = MADE[name]
+    return item.make(folder / (name if "." in name else f"{name}.xlsx"))
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_time_formatted_indicator_input_is_the_cells_own_message(tmp_path, capsys):
+    code, out, err = run(capsys, "check", make("indicator-time-format", tmp_path))
+    assert code == 1 and err == ""
+    assert "[错误] WB-INPUT 指标体系!H4：指标体系!H4 设置成了时间格式（显示为 12:00:00）：请把单元格格式改为“常规”或“文本”后重新填写" in out
+
+
+def test_a_lone_surrogate_in_the_unit_name_is_the_cells_own_message(tmp_path, capsys):
+    path = make("unit-lone-surrogate", tmp_path)
+    assessment = assess_workbook(path)
+    assert assessment.evaluation.info.unit_name == "寻甸\ufffd融媒体中心"
+    assert any(f.where == "基本信息!B3" and "不成对的代理字符" in f.message for f in assessment.findings)
+    code, _, err = run(capsys, "values", path)  # the copy can be written: no half character reaches the file
+    assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("name, message", [
+    ("fund-extreme.json", "self_form.fund.total.initial：「1E+999999」不是有效的资金情况年初预算数"),
+    ("fund-huge.json", "资金情况年初预算数「999999999999999999999999999999…」数值过大（整数部分不超过15位）"),
+])
+def test_extreme_fund_figures_are_named(tmp_path, capsys, name, message):
+    code, _, err = run(capsys, "score", make(name, tmp_path))
+    assert code == 2 and err.startswith("错误：评价数据") and message in err, err
+
+
+def test_more_cell_formats_than_excel_allows_are_refused(tmp_path, capsys):
+    code, _, err = run(capsys, "score", make("styles-120k", tmp_path))
+    assert code == 2 and re.search(r"有\d+种单元格格式，超过 Excel 的上限65490种", err), err
+
+
+@pytest.mark.parametrize("name, what", [("merge-whole-sheet", "合并单元格"), ("hyperlink-whole-sheet", "超链接")])
+def test_the_static_copy_refuses_what_would_expand_a_whole_sheet(tmp_path, capsys, name, what):
+    code, _, err = run(capsys, "values", make(name, tmp_path))
+    assert code == 2 and f"的{what}「A1:XFD1048576」覆盖17179869184个单元格，超过1000000个的上限" in err, err
+
+
+def test_the_static_copy_of_a_workbook_with_a_far_cell_copies_only_the_cells_there_are(tmp_path, capsys):
+    path = make("far-cell-0", tmp_path)
+    code, out, err = run(capsys, "values", path, "-o", tmp_path / "副本.xlsx")
+    assert code == 0 and err == "" and "总得分：93.56分" in out
+    with zipfile.ZipFile(tmp_path / "副本.xlsx") as copy:
+        assert any(b'r="XFD1048576"' in copy.read(name) for name in copy.namelist() if name.startswith("xl/worksheets/"))
+
+
+def test_names_made_from_a_long_file_name_are_shortened(tmp_path, capsys):
+    source = make("long-" + "长" * 80, tmp_path)
+    assert len(source.name.encode()) == 250
+    code, out, err = run(capsys, "values", source)
+    written = next(p for p in tmp_path.iterdir() if p != source)
+    assert code == 0 and err == "" and out.startswith(f"已写入静态副本：{written}")
+    assert len(written.name.encode()) <= NAME_MAX_BYTES - 8
+    assert written.name.startswith("long-长长") and written.name.endswith("长…长长长长长长长_静态副本.xlsx")
+    assert available_path(written).name.endswith("(2).xlsx")
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "{sample}", "-o", "{long}.docx"], ["values", "{sample}", "-o", "{long}.xlsx"],
+    ["batch", "{sample}", "--out", "{long}.csv"],
+])
+def test_a_users_own_name_too_long_is_refused_plainly(tmp_path, capsys, argv):
+    from test_hostile_files import SAMPLE
+
+    long = tmp_path / ("长" * 90)
+    code, _, err = run(capsys, *(a.format(sample=SAMPLE, long=long) for a in argv))
+    assert code == 2 and err.startswith("错误：输出文件名「长长") and "过长（27" in err and "不能超过255字节" in err, err
+
+
+@pytest.mark.parametrize("name, message", [
+    ("narrative-2.5M.json", "narrative.org：最多32767个字符"),  # as much as an Excel cell holds, from JSON as well
+    ("progress-10000.json", "info.execution_progress：最多24项"),
+])
+def test_evaluation_data_beyond_what_a_workbook_holds_is_refused(tmp_path, capsys, name, message):
+    code, _, err = run(capsys, "check", make(name, tmp_path))
+    assert code == 2 and message in err, err
+
+
+def test_fifteen_sections_at_excels_limit_are_checked(tmp_path, capsys):
+    code, out, err = run(capsys, "check", make("narrative-15x32767.json", tmp_path))
+    assert code in (0, 1) and err == "" and out.startswith("检查完成")
