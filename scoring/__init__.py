@@ -10,7 +10,7 @@ Sub-packages, lowest first; a package imports only from those before it (``tests
     model/      the evaluation data: basic facts, 财决01表 and its identities, questionnaire, self-form rows
     rules/      rule types, rulesets (TOML), scoring one indicator or a self-form row, the scorecard
     exports/    parsers of 问卷星 and 部门决算 export tables into evaluation data
-    checks/     findings on inputs and cross-checks between figures
+    checks/     findings on inputs, cross-checks between figures, and figures that cannot be right (plausibility)
     narrative/  report text: sections, placeholders, the text lint, policy documents
     cells.py    the worksheet functions' core (light: imports only common, model and rules)
     assessment.py  the one pass: score, check, lint
@@ -22,6 +22,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .checks.plausibility import DOUBT_PREFIX
     from .assessment import Assessment, assess, check_evaluation
     from . import cells
     from .cells import is_network_path
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
         sample_evaluation,
     )
     from .model.self_form import FUND_COLUMNS, FUND_LINES, FormStructure, FundBlock, FundLine, METHODS, NATURE_LINES, SelfForm, TargetRow
+    from .model.self_form import BASIC_COLUMNS, BASIC_ITEMS, BASIC_SUMS, EXECUTION_METHODS, STAFF_FIELDS, BasicData, with_unit
     from .model.sources import describe as describe_source
     from .model.sources import resolve as resolve_source
     from .model.survey import Survey, SurveyOption, SurveyQuestion, parse_points, parse_respondents, parse_scale
@@ -103,12 +105,20 @@ _EXPORTS = {
     "COLUMNS": "model.accounts:COLUMNS",
     "COLUMN_NAMES": "model.accounts:COLUMN_NAMES",
     "Change": "year_over_year:Change",
+    "DOUBT_PREFIX": "checks.plausibility:DOUBT_PREFIX",
     "Comparison": "year_over_year:Comparison",
     "Evaluation": "model.evaluation:Evaluation",
     "EvaluationError": "model.evaluation:EvaluationError",
     "EvidenceError": "common.evidence:EvidenceError",
     "ExportError": "exports.table:ExportError",
     "FUNDS_TEMPLATE": "narrative.sections:FUNDS_TEMPLATE",
+    "BASIC_COLUMNS": "model.self_form:BASIC_COLUMNS",
+    "BASIC_ITEMS": "model.self_form:BASIC_ITEMS",
+    "BASIC_SUMS": "model.self_form:BASIC_SUMS",
+    "BasicData": "model.self_form:BasicData",
+    "EXECUTION_METHODS": "model.self_form:EXECUTION_METHODS",
+    "STAFF_FIELDS": "model.self_form:STAFF_FIELDS",
+    "with_unit": "model.self_form:with_unit",
     "FUND_COLUMNS": "model.self_form:FUND_COLUMNS",
     "FUND_LINES": "model.self_form:FUND_LINES",
     "Finding": "common.findings:Finding",

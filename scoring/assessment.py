@@ -7,13 +7,13 @@ from types import MappingProxyType
 
 from .checks.crosschecks import cross_checks
 from .checks.inputs import input_findings
-from .checks.plausibility import plausibility_findings
+from .checks.plausibility import DOUBT_PREFIX, plausibility_findings
 from .common.findings import Finding, most_severe_first
 from .model.evaluation import Evaluation
 from .narrative.lint import lint_narrative
 from .rules.ruleset import Ruleset
 from .rules.scorecard import Scorecard, Unscored, score_evaluation
-from .rules.self_eval import fund_findings, materialize, review_findings
+from .rules.self_eval import basic_findings, fund_findings, materialize, review_findings
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,12 @@ class Assessment:
     @property
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def doubts(self) -> tuple[Finding, ...]:
+        """Figures that cannot be right for what their cells mean (scoring.checks.plausibility): while any
+        stands, the result is 待核实, never shown as final."""
+        return tuple(f for f in self.findings if f.code.startswith(DOUBT_PREFIX) and f.severity != "info")
 
     def with_findings(self, extra: Iterable[Finding]) -> "Assessment":
         """The same assessment with more findings (e.g. the workbook's own), re-sorted.
@@ -65,6 +71,8 @@ def assess(
     findings = [*own.findings, *check_evaluation(evaluation, own.ruleset, card, where)]
     if evaluation.self_form is not None:
         findings += fund_findings(evaluation.self_form.fund, where, ruleset.budget_adjustment_limit_pct)
+        if evaluation.self_form.basic is not None:
+            findings += basic_findings(evaluation.self_form.basic, where)
     findings += _review(evaluation, card, where)
     return Assessment(evaluation, own.ruleset, card, tuple(most_severe_first(findings)), source, where)
 

@@ -169,13 +169,20 @@ def _defined_names(count: int) -> Callable[[Path], Path]:
     def make(path: Path) -> Path:
         with zipfile.ZipFile(SAMPLE) as archive:
             workbook = archive.read("xl/workbook.xml").decode()
-        names = "".join(f'<definedName name="名称{n}">基本信息!$B${n % 40 + 1}</definedName>' for n in range(count))
+        names = "".join(f'<definedName name="n{n}">说明!$B$3</definedName>' for n in range(count))  # part < 10 MB
         if "<definedNames>" in workbook:
             workbook = workbook.replace("<definedNames>", "<definedNames>" + names, 1)
         else:
             workbook = workbook.replace("</sheets>", f"</sheets><definedNames>{names}</definedNames>", 1)
         return rewrite(path, replace={"xl/workbook.xml": workbook.encode()})
     return make
+
+
+def _nesting(depth: int) -> str:
+    """Elements nested ``depth`` deep, with varied names (so the part is not refused as a zip bomb)."""
+    rng = random.Random(depth)
+    tags = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(3)) for _ in range(depth)]
+    return "".join(f"<{tag}>" for tag in tags) + "".join(f"</{tag}>" for tag in reversed(tags))
 
 
 def _chinese(size: int, seed: int = 0) -> str:
@@ -266,7 +273,7 @@ def inputs() -> list[Input]:
         Input("export-binary-sheet", "export", _export_binary),
         Input("defined-names-180k", "workbook", _defined_names(180_000)),
         Input("nesting-700k", "workbook", lambda p: _with_sheet(
-            p, "基本信息", lambda x: x.replace("</sheetData>", "</sheetData>" + "<a>" * 700_000 + "</a>" * 700_000))),
+            p, "基本信息", lambda x: x.replace("</sheetData>", "</sheetData>" + _nesting(700_000)))),
         Input("progress-10000.json", "json", _json(lambda d: d["info"].__setitem__(
             "execution_progress", [{"label": f"第{n}期", "rate": f"0.{n % 100:02}"} for n in range(10_000)]))),
         Input("questions-2000.json", "json", _json(_questions(2_000))),

@@ -101,3 +101,15 @@ def test_evaluation_data_beyond_what_a_workbook_holds_is_refused(tmp_path, capsy
 def test_fifteen_sections_at_excels_limit_are_checked(tmp_path, capsys):
     code, out, err = run(capsys, "check", make("narrative-15x32767.json", tmp_path))
     assert code in (0, 1) and err == "" and out.startswith("检查完成")
+
+
+def test_more_defined_names_than_any_evaluation_workbook_are_refused(tmp_path, capsys):
+    code, _, err = run(capsys, "check", make("defined-names-180k", tmp_path))
+    assert code == 2 and "有180015个定义名称，超过10000个的上限" in err, err
+
+
+def test_a_part_the_full_load_cannot_read_is_a_clean_message_for_the_copy(tmp_path, capsys):
+    path = make("nesting-700k", tmp_path)  # 700,000 nested elements after the cells: the reader never sees them
+    assert run(capsys, "score", path)[0] == 0
+    code, _, err = run(capsys, "values", path, "-o", tmp_path / "副本.xlsx")
+    assert code == 2 and "有无法完整读取的内容" in err and "无法生成静态副本" in err, err

@@ -39,7 +39,7 @@ def test_without_libreoffice_install_says_what_to_do(no_libreoffice: None, actio
 def test_status_without_libreoffice(no_libreoffice: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert command.run(_parse("status", "--profile", str(tmp_path))) == command.EXIT_PROBLEMS
     assert capsys.readouterr().out.startswith("✗ 未找到 LibreOffice")
-    assert command.doctor_check(tmp_path)[0] == command.WARN  # optional for Excel users
+    assert command.doctor_check(tmp_path)[0] == command.ABSENT  # optional for Excel users
 
 
 def test_running_libreoffice_is_not_disturbed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

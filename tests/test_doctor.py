@@ -30,9 +30,10 @@ needs_machine_parts = pytest.mark.skipif(not (doctor.find_converter() and next(i
 
 @pytest.fixture
 def pdf_and_fonts(monkeypatch):
-    """This machine's LibreOffice and fonts do not matter to the test: both steps pass."""
+    """This machine's LibreOffice and fonts do not matter to the test: those steps pass."""
     monkeypatch.setattr(doctor, "find_converter", lambda: "/opt/libreoffice/program/soffice")
     monkeypatch.setattr(doctor, "cjk_font_files", lambda: iter([Path("/usr/share/fonts/仿宋.ttf")]))
+    monkeypatch.setattr(doctor, "check_calc", lambda run_probe: doctor.Check(doctor.OK, "pe-eval 扩展 0.1.0（本用户）"))
 
 
 class FakeRegistry(doctor.Registry):
@@ -131,10 +132,11 @@ def test_this_machine_passes_every_step(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out.splitlines()
     steps = [text for text in out if text[:2] in MARKS]
     assert [text[2:].split("：")[0] for text in steps] == [
-        "Python 版本", "pe-eval 程序包", "可选组件", "生成 PDF", "中文字体（报告图表）", "规则集", "示例计分"]
-    assert all(text.startswith("✓ ") for text in steps), steps
+        "Python 版本", "pe-eval 程序包", "可选组件", "生成 PDF", "中文字体（报告图表）", "规则集", "示例计分", "LibreOffice 实时计算"]
+    assert all(text.startswith("✓ ") for text in steps[:-1]), steps
+    assert steps[-1][:2] in ("✓ ", "○ "), steps  # live cells in LibreOffice are optional: installed or not
     assert "LibreOffice" in line(out, "生成 PDF") and "93.56（优）" in line(out, "示例计分")
-    assert out[-2] == "诊断结果：7项通过，0项提醒，0项未通过。"
+    assert out[-2] in ("诊断结果：8项通过，0项提醒，0项未通过。", "诊断结果：7项通过，0项提醒，0项未通过，1项可选部分未安装。")
     written = tmp_path / doctor.DEFAULT_OUT
     assert out[-1].startswith(f"诊断信息已写入：{written}")
     text = written.read_text(encoding="utf-8")
@@ -161,7 +163,7 @@ def test_an_optional_part_not_installed_has_a_neutral_mark(tmp_path, monkeypatch
     monkeypatch.setattr(doctor, "EXTRAS", {**doctor.EXTRAS, "excel": "no_such_module_pe"})
     code, said = diagnose(None, tmp_path)
     assert code == 0 and line(said, "可选组件").startswith("○ 可选组件：excel（no_such_module_pe）未安装；charts（matplotlib ")
-    assert said[-2] == "诊断结果：6项通过，0项提醒，0项未通过，1项可选部分未安装。"
+    assert said[-2] == "诊断结果：7项通过，0项提醒，0项未通过，1项可选部分未安装。"
 
 
 def test_missing_charts_extra_is_a_warning_only(tmp_path, monkeypatch, pdf_and_fonts):

@@ -16,6 +16,7 @@ from xladdin.batch.runner import FileResult
 from xladdin.cli import main
 from xladdin.files.pdf_convert import find_converter
 from xladdin.batch.rollup import grade_counts, indicator_stats, ranking
+from xladdin.batch.roster import year_over_year
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +214,28 @@ def test_a_unit_without_a_name_gets_its_file_name_in_the_ranking_and_chart(tmp_p
     assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "汇总.xlsx")]) in (0, 1)
     (row,) = _rows(tmp_path / "汇总.xlsx", "排名")
     assert row[2] == "（未填单位名称）无名.json"
+
+
+def _unit(ruleset: str, name: str, code: str, year: int) -> Snapshot:
+    return replace(_snap(ruleset, "90"), unit_name=name, credit_code=code, year=year)
+
+
+def test_two_files_of_one_unit_are_both_read_with_its_last_year_file():
+    """The second file of a unit (here one without its credit code) still finds the unit's last-year file."""
+    code = credit_code(1)
+    last = [FileResult("2023/r1.xlsx", _unit("r", unit_name(1), code, 2023)),
+            FileResult("2023/r2.xlsx", _unit("r", unit_name(2), credit_code(2), 2023))]
+    this = [FileResult("r1.xlsx", _unit("r", unit_name(1), "", 2024)),
+            FileResult("r1-重报.xlsx", _unit("r", unit_name(1), code, 2024))]
+    years = year_over_year(last, this)
+    assert [(old.path, new.path) for old, new, _ in years.compared] == [("2023/r1.xlsx", "r1.xlsx"),
+                                                                        ("2023/r1.xlsx", "r1-重报.xlsx")]
+    assert years.without_last == [] and [r.path for r in years.without_this] == ["2023/r2.xlsx"]
+
+
+def test_two_files_of_one_unit_in_both_years_are_paired_one_to_one():
+    last = [FileResult(f"2023/{n}.xlsx", _unit("r", unit_name(1), credit_code(1), 2023)) for n in ("a", "b")]
+    this = [FileResult(f"{n}.xlsx", _unit("r", unit_name(1), credit_code(1), 2024)) for n in ("a", "b")]
+    years = year_over_year(last, this)
+    assert [(old.path, new.path) for old, new, _ in years.compared] == [("2023/a.xlsx", "a.xlsx"), ("2023/b.xlsx", "b.xlsx")]
+    assert years.without_last == years.without_this == []

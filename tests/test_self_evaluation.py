@@ -209,6 +209,17 @@ def test_more_rows_than_prepared_grow_the_table_and_read_back(tmp_path):
     assert read.scorecard.total == assess(evaluation, SELF).scorecard.total == Decimal("54.47")  # 45 + 9.47
 
 
+def test_the_named_result_cells_follow_a_grown_table(tmp_path):
+    """With more rows than prepared, 自评总分 and 存在的问题及改进措施 are still read from their own cells."""
+    extra = [TargetRow(group="A1", name=f"活动{n}", target="≥1场", actual="1场", weight="1") for n in range(45)]
+    evaluation = _form(rows=extra)
+    form = evaluation.self_form.model_copy(update={"reported_total": Decimal("54.47"), "issues": "加强项目前期论证。"})
+    path = tmp_path / "多行.xlsx"
+    path.write_bytes(workbook_bytes(SELF, evaluation.model_copy(update={"self_form": form})))
+    read = assess_workbook(path).evaluation.self_form
+    assert (read.reported_total, read.issues) == (Decimal("54.47"), "加强项目前期论证。")
+
+
 def test_coefficient_form_scores_by_coefficient_and_step():
     rs = load_ruleset("self-coef")
     rows = [TargetRow(group="B1", name="培训人次", target="≥500人次", actual="450人次", weight="40", entered="95%"),

@@ -44,6 +44,7 @@ from ..rules.ruleset import Ruleset
 from ..rules.scorecard import Scorecard
 from ..rules.target_rules import DeadlineRule, TargetRule
 
+DOUBT_PREFIX = "PLAUS-"  # the code of every finding made here
 WAN = Decimal(10000)
 FAR = Decimal(1000)  # a ratio this far from 1 is a unit mistake, not a figure
 _CHANGE = re.compile(r"增长|增幅|增速|增加|减少|下降|降低|变化|变动|同比|环比|差异|偏差|节约|节支")

@@ -338,11 +338,14 @@ def _answers(export: SurveyExport, item: Item, target: SurveyQuestion | None, mo
         found.cells = [_flag_answer(row, item, options, problems, number) for number, row in export.rows]
         found.keys = dict(enumerate(item.flags))
         return found
-    memo: dict[object, Answer | _Bad] = {}
     column, where = item.columns[0], item.where()
-    for number, row in export.rows:
-        raw = cell_at(row, column)
-        answer = memo[raw] if raw in memo else memo.setdefault(raw, _decode(raw, mode, target, found.keys))
+    raws = [row[column] if column < len(row) else None for _, row in export.rows]
+    memo = {raw: _decode(raw, mode, target, found.keys) for raw in dict.fromkeys(raws)}  # in order of first appearance
+    if not any(isinstance(answer, _Bad) for answer in memo.values()):
+        found.cells = [memo[raw] for raw in raws]
+        return found
+    for (number, _), raw in zip(export.rows, raws):
+        answer = memo[raw]
         if isinstance(answer, _Bad):
             if target is None and answer is _WORDS:
                 found.words = True
@@ -441,7 +444,8 @@ def _screen(export: SurveyExport, answers: list[list[Answer]], min_seconds: int 
     excluded: list[Excluded] = []
     first_from: dict[str, int] = {}
     first_id: dict[str, int] = {}
-    answered = [any(cells[i] is not None for cells in answers) for i in range(len(export.rows))]
+    answered = ([row.count(None) < len(answers) for row in zip(*answers)] if answers
+                else [False] * len(export.rows))
     durations: dict[object, int | None] = {}
     for index, (number, row) in enumerate(export.rows):
         respondent = "" if export.id_column is None else text(cell_at(row, export.id_column))
@@ -469,17 +473,13 @@ def _screen(export: SurveyExport, answers: list[list[Answer]], min_seconds: int 
 
 def _tally(item: Item, target: SurveyQuestion | None, answers: _Answers, valid_rows: list[int],
            mode: Mode) -> TalliedQuestion:
-    counter: Counter[Hashable] = Counter()
-    skipped = 0
     cells = answers.cells
-    for index in valid_rows:
-        answer = cells[index]
-        if answer is None:
-            skipped += 1
-        elif type(answer) is tuple:
-            counter.update(answer)
-        else:
-            counter[answer] += 1
+    counter: Counter[Hashable] = Counter([cells[index] for index in valid_rows])
+    skipped = counter.pop(None, 0)
+    for several in [answer for answer in counter if type(answer) is tuple]:  # a multi-select counts each option
+        times = counter.pop(several)
+        for option in several:
+            counter[option] += times
     if target is not None:
         keys: list[Hashable] = list(range(len(target.options)))
         shown = [f"{o.label} {o.text}".strip() for o in target.options]

@@ -135,7 +135,7 @@ class Evaluation(Model):
             return found
         for row_code, row in self.self_form.coded_rows():
             if row_code == code:
-                return IndicatorEntry(code=code, inputs=[row.effective_target, row.actual, row.entered],
+                return IndicatorEntry(code=code, inputs=[row.effective_target, row.effective_actual, row.entered],
                                       reported=row.reported, note=row.reason)
         reported = self.self_form.reported.get(code)
         return None if reported is None else IndicatorEntry(code=code, reported=reported)

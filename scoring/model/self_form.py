@@ -6,6 +6,7 @@ is in ``scoring.rules.self_eval``.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -13,11 +14,20 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from ..common.base import Record
 from ..common.evidence import EvidenceError, parse_number
+from ..common.targets import plain
 
 RowValue = str | int | Decimal | None
 FUND_LINES = {"total": "年度资金总额", "fiscal": "其中：财政拨款", "other": "其他资金"}
 FUND_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "final": "全年执行数"}
 NATURE_LINES = {"basic": "基本支出", "project": "项目支出"}  # the optional split of the total by nature
+# The 基础数据表 some provinces attach: money items × 上年决算 / 本年预算 / 本年决算, and the staff figures.
+BASIC_ITEMS = {"three_public": "三公经费合计", "abroad": "因公出国（境）费", "vehicle": "公务用车购置及运行费",
+               "vehicle_purchase": "其中：公务用车购置费", "vehicle_running": "公务用车运行费",
+               "reception": "公务接待费", "project": "项目支出", "public": "公用经费"}
+BASIC_COLUMNS = {"last_final": "上年决算", "budget": "本年预算", "final": "本年决算"}
+STAFF_FIELDS = {"quota": "编制数", "actual": "在职人数（实有人数）"}
+# The identities of the 基础数据表: a total and the items it is the sum of.
+BASIC_SUMS = {"three_public": ("abroad", "vehicle", "reception"), "vehicle": ("vehicle_purchase", "vehicle_running")}
 MAX_ROWS = 200  # a department's own 三级 indicators; real forms have 10–40
 
 # How a row is scored (the 计分方式 column); blank means: decided from the target (see self_eval.row_rule).
@@ -39,6 +49,53 @@ class FundLine(Record):
             return parse_number(value, f"资金情况{FUND_COLUMNS.get(info.field_name or '', '金额')}")
         except EvidenceError as exc:
             raise ValueError(str(exc)) from None
+
+
+class BasicLine(Record):
+    """One money item of the 基础数据表, in the table's unit."""
+
+    last_final: Decimal | None = Field(default=None, description="上年决算")
+    budget: Decimal | None = Field(default=None, description="本年预算")
+    final: Decimal | None = Field(default=None, description="本年决算")
+
+    @field_validator("last_final", "budget", "final", mode="before")
+    @classmethod
+    def _amount(cls, value: object, info: ValidationInfo) -> object:
+        try:
+            return parse_number(value, f"基础数据表{BASIC_COLUMNS.get(info.field_name or '', '金额')}")
+        except EvidenceError as exc:
+            raise ValueError(str(exc)) from None
+
+
+class StaffLine(Record):
+    """编制数 and 在职人数 (persons)."""
+
+    quota: int | None = Field(default=None, ge=0, le=1_000_000, description="编制数（人）")
+    actual: int | None = Field(default=None, ge=0, le=1_000_000, description="在职人数（实有人数，人）")
+
+
+class BasicData(Record):
+    """基础数据表: 编制/在职, 三公经费 by item, 项目支出 and 公用经费 for 上年决算 / 本年预算 / 本年决算."""
+
+    unit: Literal["万元", "元"] = "万元"
+    staff: StaffLine = Field(default_factory=StaffLine, description="人员情况")
+    three_public: BasicLine = Field(default_factory=BasicLine, description="三公经费合计（= 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费）")
+    abroad: BasicLine = Field(default_factory=BasicLine, description="因公出国（境）费")
+    vehicle: BasicLine = Field(default_factory=BasicLine, description="公务用车购置及运行费（= 购置费 + 运行费）")
+    vehicle_purchase: BasicLine = Field(default_factory=BasicLine, description="其中：公务用车购置费")
+    vehicle_running: BasicLine = Field(default_factory=BasicLine, description="公务用车运行费")
+    reception: BasicLine = Field(default_factory=BasicLine, description="公务接待费")
+    project: BasicLine = Field(default_factory=BasicLine, description="项目支出")
+    public: BasicLine = Field(default_factory=BasicLine, description="公用经费")
+
+    def line(self, name: str) -> BasicLine:
+        line: BasicLine = getattr(self, name)
+        return line
+
+    @property
+    def blank(self) -> bool:
+        return not any(value is not None for line in (self.staff, *map(self.line, BASIC_ITEMS))
+                       for value in line.model_dump().values())
 
 
 class FundBlock(Record):
@@ -70,6 +127,8 @@ class TargetRow(Record):
     reported: RowValue = Field(default=None, description="自评得分（报送的得分，审核时与规则得分比较）")
     reason: str = Field(default="", description="偏差原因分析及改进措施")
     core: bool = Field(default=False, description="是否核心指标")
+    unit: str = Field(default="", max_length=20, description="计量单位（如 个、%、天）；年度指标值、实际完成值只写数字时接在其后")
+    nature: str = Field(default="", max_length=10, description="指标性质：定量 或 定性；定性且计分方式空白时按定性计分")
 
     @property
     def blank(self) -> bool:
@@ -78,8 +137,36 @@ class TargetRow(Record):
 
     @property
     def effective_target(self) -> RowValue:
-        """The adjusted target when there is one, else the year's target."""
-        return self.target if self.adjusted_target in (None, "") else self.adjusted_target
+        """The adjusted target when there is one, else the year's target (with the row's 计量单位, see ``with_unit``)."""
+        return with_unit(self.target if self.adjusted_target in (None, "") else self.adjusted_target, self.unit)
+
+    @property
+    def effective_actual(self) -> RowValue:
+        """The actual with the row's 计量单位 (see ``with_unit``)."""
+        return with_unit(self.actual, self.unit)
+
+    @property
+    def effective_method(self) -> str:
+        """The 计分方式; blank with 指标性质 定性 means 定性."""
+        return self.method if self.method.strip() or self.nature.strip() != "定性" else "定性"
+
+
+_BARE_NUMBER = re.compile(r"[0-9]*\.?[0-9]*")
+
+
+def with_unit(value: RowValue, unit: str) -> RowValue:
+    """``value`` followed by ``unit`` when it is a bare number: a number, or text of digits and at most one point
+    (``50`` + ``个`` → ``50个``); anything else (``≥50``, ``95%``, ``9月底前``) is kept as written. The workbook's
+    row formulas do the same (``xladdin.workbook.self_sheet``)."""
+    unit = unit.strip()
+    if not unit or value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, Decimal)):
+        return f"{plain(Decimal(value))}{unit}"
+    if isinstance(value, str) and value.strip(".") and _BARE_NUMBER.fullmatch(value):
+        return f"{value}{unit}"
+    return value
+
 
 
 # ── the form's structure (表样设置): which groups, weights and execution rule this province's form has ──
@@ -90,8 +177,10 @@ STANDARD_LEVEL2 = {
 }
 EXECUTION_METHODS = {"proportional": "按比例", "steps": "按档扣分", "tiers": "分档取值", "none": "不计分"}
 OPTIONAL_COLUMNS = {"adjusted_target": "年初/调整指标值", "coefficient": "得分系数（计分方式空白时按得分系数）",
-                    "core": "是否核心指标"}
-StructureColumn = Literal["adjusted_target", "coefficient", "core"]
+                    "core": "是否核心指标", "unit": "计量单位", "nature": "指标性质（定量/定性）"}
+StructureColumn = Literal["adjusted_target", "coefficient", "core", "unit", "nature"]
+OPTIONAL_BLOCKS = {"basic": "基础数据表"}
+StructureBlock = Literal["basic"]
 
 
 class StructureLevel(Record):
@@ -152,7 +241,10 @@ class FormStructure(Record):
     groups: list[StructureGroup] = Field(min_length=1, max_length=10, description="一级指标（有 top 时为其下的指标），按表中顺序")
     execution: ExecutionPart = Field(default_factory=ExecutionPart, description="预算执行率部分")
     columns: list[StructureColumn] | None = Field(
-        default=None, description="表中的可选列：adjusted_target 年初/调整指标值，coefficient 得分系数，core 是否核心指标；省略时按规则集")
+        default=None, description="表中的可选列：adjusted_target 年初/调整指标值，coefficient 得分系数，core 是否核心指标，"
+                                  "unit 计量单位，nature 指标性质（定量/定性）；省略时按规则集")
+    blocks: list[StructureBlock] | None = Field(
+        default=None, description="表所附的可选部分：basic 基础数据表（编制/在职、三公经费分项、项目支出、公用经费）；省略时按规则集")
 
 
 class SelfForm(Record):
@@ -161,6 +253,7 @@ class SelfForm(Record):
     structure: FormStructure | None = Field(default=None, description="表样设置：一级指标及分值、上一级、二级指标名称、预算执行率的分值和计分方式；"
                                                                        "省略时按规则集")
     fund: FundBlock = Field(default_factory=FundBlock, description="资金情况")
+    basic: BasicData | None = Field(default=None, description="基础数据表（表样设置的 blocks 含 basic 时在工作簿中列出）")
     goal_expected: str = Field(default="", description="年度总体目标：预期目标")
     goal_actual: str = Field(default="", description="年度总体目标：实际完成情况")
     rows: list[TargetRow] = Field(default_factory=list, max_length=MAX_ROWS, description="三级指标行")

@@ -1,7 +1,8 @@
 """Data references that bind a rule input to evaluation data.
 
 ``accounts.<行次>.<initial|budget|final>`` · ``info.<field>`` · ``survey.<rate|average|total|top1|top2>`` ·
-``fund.<total|fiscal|other>.<initial|budget|final>`` (the self-evaluation form's fund block, in its unit)
+``fund.<total|fiscal|other>.<initial|budget|final>`` (the self-evaluation form's fund block, in its unit) ·
+``basic.<item>.<last_final|budget|final>`` and ``basic.staff.<quota|actual>`` (its 基础数据表; items in ``BASIC_ITEMS``)
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 
 from .accounts import COLUMN_NAMES, COLUMNS, ROWS
 from .evaluation import BasicInfo, Evaluation
-from .self_form import FUND_COLUMNS, FUND_LINES
+from .self_form import BASIC_COLUMNS, BASIC_ITEMS, FUND_COLUMNS, FUND_LINES, STAFF_FIELDS
 
 INFO_NUMBERS = tuple(
     name for name, field in BasicInfo.model_fields.items()
@@ -36,8 +37,14 @@ def describe(ref: str) -> str:
         return SURVEY_FIELDS[parts[1]]
     if parts[0] == "fund" and len(parts) == 3 and parts[1] in FUND_LINES and parts[2] in FUND_COLUMNS:
         return f"{FUND_LINES[parts[1]].removeprefix('其中：')}{FUND_COLUMNS[parts[2]]}"
+    if parts[0] == "basic" and len(parts) == 3:
+        if parts[1] in BASIC_ITEMS and parts[2] in BASIC_COLUMNS:
+            return f"基础数据表{BASIC_ITEMS[parts[1]].removeprefix('其中：')}{BASIC_COLUMNS[parts[2]]}"
+        if parts[1] == "staff" and parts[2] in STAFF_FIELDS:
+            return f"基础数据表{STAFF_FIELDS[parts[2]]}"
     raise ValueError(f"未知的数据引用「{ref}」（可用 accounts.<行次>.<initial|budget|final>、info.<字段>、"
-                     "survey.<rate|average|total|top1|top2>、fund.<total|fiscal|other>.<initial|budget|final>）")
+                     "survey.<rate|average|total|top1|top2>、fund.<total|fiscal|other>.<initial|budget|final>、"
+                     f"basic.<{'|'.join(BASIC_ITEMS)}>.<last_final|budget|final>、basic.staff.<quota|actual>）")
 
 
 def resolve(evaluation: Evaluation, ref: str) -> Decimal | int | None:
@@ -49,6 +56,13 @@ def resolve(evaluation: Evaluation, ref: str) -> Decimal | int | None:
         return evaluation.accounts.get(int(row), column)
     if kind == "info":
         return getattr(evaluation.info, name)
+    if kind == "basic":
+        basic = evaluation.self_form.basic if evaluation.self_form is not None else None
+        if basic is None:
+            return None
+        item, _, column = name.partition(".")
+        found: Decimal | int | None = getattr(basic.staff if item == "staff" else basic.line(item), column)
+        return found
     if kind == "fund":
         if evaluation.self_form is None:
             return None

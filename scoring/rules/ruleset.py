@@ -68,6 +68,9 @@ class RowSettings(Strict):
     late_deduction: Decimal | None = Field(default=None, gt=0, description="时限指标未按时完成扣的分数；省略则该指标不得分")
     adjusted_targets: bool = Field(default=False, description="表中有“年初指标值/调整指标值”两列")
     core_column: bool = Field(default=False, description="表中有“是否核心指标”列")
+    unit_column: bool = Field(default=False, description="表中有“计量单位”列")
+    nature_column: bool = Field(default=False, description="表中有“指标性质”（定量/定性）列")
+    basic_block: bool = Field(default=False, description="表后附“基础数据表”（编制/在职、三公经费分项、项目支出、公用经费）")
 
 
 class Indicator(Strict):
@@ -225,10 +228,11 @@ def _rule_problems(ind: Indicator) -> list[str]:
 def _source_problems(ind: Indicator, form: str) -> list[str]:
     """A self-evaluation form's fixed indicators read its fund block; a report's read the other data."""
     sources = [ref.source for ref in ind.rule.inputs() if ref.source]
-    if form == "self" and (len(sources) < len(ind.rule.inputs()) or any(not s.startswith("fund.") for s in sources)):
-        return ["自评表的固定指标只能由资金情况计算：每个输入都应引用 fund.<total|fiscal|other>.<initial|budget|final>"]
-    if form == "report" and any(s.startswith("fund.") for s in sources):
-        return ["资金情况（fund.…）只用于自评表（form = \"self\"）"]
+    if form == "self" and (len(sources) < len(ind.rule.inputs()) or any(not s.startswith(("fund.", "basic.")) for s in sources)):
+        return ["自评表的固定指标只能由资金情况计算，或由基础数据表计算：每个输入都应引用 fund.<total|fiscal|other>.<initial|budget|final>"
+                " 或 basic.<项目>.<last_final|budget|final>、basic.staff.<quota|actual>"]
+    if form == "report" and any(s.startswith(("fund.", "basic.")) for s in sources):
+        return ["资金情况（fund.…）只用于自评表（form = \"self\"），基础数据表（basic.…）也是"]
     return []
 
 

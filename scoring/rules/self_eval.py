@@ -22,9 +22,10 @@ from ..model.evaluation import Evaluation
 from ..common.numbers import HUNDRED, ZERO, fmt2, fmt_points, round2
 from .indicator_rules import Rule
 from .ruleset import Group, Indicator, Ruleset, RulesetError, RowSettings
-from .self_structure import apply_structure
-from ..model.self_form import FUND_COLUMNS, FUND_LINES, METHODS, NATURE_LINES, FundBlock, SelfForm, TargetRow
-from .rule_base import MissingInput
+from .self_structure import apply_structure, with_data_blocks
+from ..model.self_form import (BASIC_COLUMNS, BASIC_ITEMS, BASIC_SUMS, FUND_COLUMNS, FUND_LINES, METHODS, NATURE_LINES,
+                               STAFF_FIELDS, BasicData, FundBlock, SelfForm, TargetRow)
+from .rule_base import MONEY_UNITS, InputRef, MissingInput
 from .target_rules import SCORE_LABEL, CoefficientRule, DeadlineRule, QualitativeRule, TargetRule
 from ..common.targets import Target, is_blank, lower_is_better, parse_target, plain, read_actual
 
@@ -133,9 +134,11 @@ def materialize(rs: Ruleset, evaluation: Evaluation, provenance: Mapping[str, st
                 findings.append(Finding(severity="error", code="SELF-STRUCT", message=problem,
                                         where=provenance.get("self_form.structure", "表样设置")))
                 blockers.append(Blocker("表样设置", "表样设置", problem))
+    if form is not None:
+        rs = with_data_blocks(rs, form)
     for code, row in form.coded_rows() if form else []:
         try:
-            indicator = row_indicator(rs, code, row.group, row.name, row.weight, row.method, row.effective_target)
+            indicator = row_indicator(rs, code, row.group, row.name, row.weight, row.effective_method, row.effective_target)
         except RowError as exc:
             _block(findings, blockers, code, row.name.strip() or "（未命名）", _where(provenance, code, exc.field), str(exc))
             continue
@@ -143,7 +146,8 @@ def materialize(rs: Ruleset, evaluation: Evaluation, provenance: Mapping[str, st
         findings += _row_notes(indicator, row, provenance)
     level2 = tuple(_with_row_weights(group, made) if group.open else group for group in rs.level2)
     open_codes = {g.code for g in rs.open_groups}
-    fixed = tuple(i for i in rs.indicators if i.parent not in open_codes)  # rows of an earlier pass are replaced
+    unit = form.fund.unit if form else "万元"
+    fixed = tuple(_in_fund_unit(i, unit) for i in rs.indicators if i.parent not in open_codes)  # rows: replaced
     own = rs.model_copy(update={"level2": level2, "indicators": (*fixed, *made)})
     if not made and not blockers:
         _block(findings, blockers, "指标行", "三级指标", "自评表指标行", "尚未填写三级指标：请在自评表中逐行填写二级指标、三级指标、年度指标值、实际完成值和分值")
@@ -153,6 +157,21 @@ def materialize(rs: Ruleset, evaluation: Evaluation, provenance: Mapping[str, st
     if form is not None:
         findings += _scored_twice(own, form, provenance)
     return Materialized(own, findings, blockers)
+
+
+def _in_fund_unit(indicator: Indicator, unit: str) -> Indicator:
+    """A fixed indicator's fund amounts in the fund block's unit (its 计分说明: 全年执行数1,312.56万元), where the
+    ruleset states them in money (a ruleset embedded without a unit keeps the bare figures its workbook shows)."""
+
+    def restated(ref: InputRef) -> bool:
+        return (ref.source or "").startswith("fund.") and ref.unit in MONEY_UNITS and ref.unit != unit
+
+    rate = getattr(indicator.rule, "rate", None)
+    if rate is None or not any(restated(ref) for ref in rate.inputs):
+        return indicator
+    inputs = [ref.model_copy(update={"unit": unit}) if restated(ref) else ref for ref in rate.inputs]
+    rule = indicator.rule.model_copy(update={"rate": rate.model_copy(update={"inputs": inputs})})
+    return indicator.model_copy(update={"rule": rule})
 
 
 def _with_row_weights(group: Group, made: list[Indicator]) -> Group:
@@ -190,7 +209,7 @@ def _row_notes(indicator: Indicator, row: TargetRow, provenance: Mapping[str, st
     notes = []
     target = parse_target(row.effective_target)
     code = indicator.code
-    if not row.method.strip() and isinstance(indicator.rule, TargetRule) and signed_by_name(row.name, target):
+    if not row.effective_method.strip() and isinstance(indicator.rule, TargetRule) and signed_by_name(row.name, target):
         assert target is not None
         notes.append(Finding(
             severity="warning", code="SELF-SIGN", where=_where(provenance, code, "input1"),
@@ -210,13 +229,13 @@ def _coefficient_review(indicator: Indicator, row: TargetRow, target: Target | N
     if is_blank(row.entered) or target is None or target.kind != "number" or target.strict:
         return None
     try:
-        actual = read_actual(row.actual, target)
+        actual = read_actual(row.effective_actual, target)
     except EvidenceError:
         return None
     rule, weight = indicator.rule, indicator.weight
     if actual is None or not isinstance(rule, (CoefficientRule, QualitativeRule)):
         return None
-    figures = [row.effective_target, row.actual]
+    figures = [row.effective_target, row.effective_actual]
     try:
         typed = rule.compute([*figures, row.entered], weight).score if isinstance(rule, CoefficientRule) \
             else parse_number(row.entered, SCORE_LABEL)
@@ -342,6 +361,49 @@ def fund_findings(fund: FundBlock, provenance: Mapping[str, str], limit_pct: Dec
             severity="warning", code="FUND-OVER", where=provenance.get("fund.total.final", "资金情况 全年执行数"),
             message=f"全年执行数{fmt2(final)}{fund.unit}超过全年预算数{fmt2(budget)}{fund.unit}，请核对",
         ))
+    return found
+
+
+def basic_findings(basic: BasicData, provenance: Mapping[str, str]) -> list[Finding]:
+    """The 基础数据表's identities: a total against its items where both are typed (a blank item counts 0; error
+    naming the cells), 本年决算 above 本年预算 (warning), and 在职人数 against 编制数 with the control rate (info)."""
+    found: list[Finding] = []
+
+    def cell(item: str, column: str) -> str:
+        name = STAFF_FIELDS[column] if item == "staff" else \
+            f"{BASIC_ITEMS[item].removeprefix('其中：')}{BASIC_COLUMNS[column]}"
+        return provenance.get(f"basic.{item}.{column}", f"基础数据表 {name}")
+
+    for total_item, items in BASIC_SUMS.items():
+        for column, label in BASIC_COLUMNS.items():
+            total = getattr(basic.line(total_item), column)
+            parts = [getattr(basic.line(item), column) for item in items]
+            if total is None or all(part is None for part in parts):
+                continue
+            summed = sum((part or ZERO for part in parts), ZERO)
+            if round2(total - summed) != 0:  # as the sheet's check row: ROUND(合计-SUM(分项),2)=0
+                names = "+".join(f"{BASIC_ITEMS[item].removeprefix('其中：')}{fmt2(part or ZERO)}" for item, part in zip(items, parts))
+                found.append(Finding(
+                    severity="error", code="BASIC-SUM", where=cell(total_item, column), expected=summed, actual=total,
+                    difference=total - summed,
+                    message=f"{label}：{BASIC_ITEMS[total_item]}{fmt2(total)}{basic.unit}≠{names}={fmt2(summed)}{basic.unit}"
+                            f"（核对 {'、'.join(cell(item, column) for item in (total_item, *items))}）"))
+    for item, name in BASIC_ITEMS.items():
+        line = basic.line(item)
+        if line.budget is not None and line.final is not None and line.final > line.budget:
+            found.append(Finding(
+                severity="warning", code="BASIC-OVER", where=cell(item, "final"), expected=line.budget, actual=line.final,
+                difference=line.final - line.budget,
+                message=f"{name.removeprefix('其中：')}本年决算{fmt2(line.final)}{basic.unit}超过本年预算{fmt2(line.budget)}{basic.unit}"
+                        f"（{cell(item, 'budget')}），请核对或说明原因"))
+    quota, actual = basic.staff.quota, basic.staff.actual
+    if quota is not None and actual is not None and quota > 0:
+        rate = round2(Decimal(actual) * HUNDRED / quota)
+        found.append(Finding(
+            severity="info", code="BASIC-STAFF", where=cell("staff", "actual"), expected=Decimal(quota), actual=Decimal(actual),
+            difference=Decimal(actual - quota),
+            message=f"人员控制率{fmt2(rate)}%（在职人数{actual}人÷编制数{quota}人）" +
+                    ("：在职人数超过编制数，请说明" if actual > quota else "")))
     return found
 
 

@@ -2,7 +2,7 @@
 
 ``structure_of`` reads a self ruleset's upper levels as a ``FormStructure``; ``apply_structure`` turns
 a structure back into a ruleset (一级 groups and weights, an optional level above them, the 二级 names
-a row may choose, the 预算执行率 part and its rule, the optional columns). Applying the structure a
+a row may choose, the 预算执行率 part and its rule, the optional columns and blocks). Applying the structure a
 shipped ruleset gives back scores exactly as that ruleset does, so a workbook always carries one.
 """
 from __future__ import annotations
@@ -13,14 +13,15 @@ from typing import Any
 
 from ..common.numbers import fmt_points
 from ..model.evaluation import Evaluation
-from ..model.self_form import ExecutionPart, FormStructure, StructureGroup, StructureLevel
+from ..model.self_form import ExecutionPart, FormStructure, SelfForm, StructureGroup, StructureLevel
 from .ruleset import Group, Indicator, Ruleset, RulesetError, parse_ruleset
 from .target_rules import StepRule, TierRule
 
 EXECUTION_NAME = "预算执行率"
 _RATE: dict[str, Any] = {
     "label": EXECUTION_NAME, "formula": "ratio", "min_pct": 0, "max_pct": 100,
-    "inputs": [{"label": "全年执行数", "source": "fund.total.final"}, {"label": "全年预算数", "source": "fund.total.budget"}],
+    "inputs": [{"label": "全年执行数", "unit": "万元", "source": "fund.total.final"},
+               {"label": "全年预算数", "unit": "万元", "source": "fund.total.budget"}],
 }
 _DEFINITION = "全年执行数与全年预算数的比率，反映部门预算的执行程度。"
 
@@ -34,7 +35,9 @@ def structure_of(rs: Ruleset) -> FormStructure:
     if len(fixed) > 1 or not tops:
         raise RulesetError(rs.id, ["规则集的固定指标不止预算执行率一项，不能用表样设置表示"])
     columns = [key for key, on in (("adjusted_target", rs.rows.adjusted_targets),
-                                   ("coefficient", rs.rows.default_method == "系数"), ("core", rs.rows.core_column)) if on]
+                                   ("coefficient", rs.rows.default_method == "系数"), ("core", rs.rows.core_column),
+                                   ("unit", rs.rows.unit_column), ("nature", rs.rows.nature_column)) if on]
+    blocks = ["basic"] if rs.rows.basic_block else []
     if len(tops) == 1 and all(g.open for g in rs.subgroups(tops[0].code)) and _named_by_groups(rs, tops[0]):
         top = StructureLevel(name=tops[0].name, weight=tops[0].weight)
         groups = [StructureGroup(name=g.name, weight=g.weight or None, level2=list(g.choices))
@@ -47,7 +50,7 @@ def structure_of(rs: Ruleset) -> FormStructure:
         name = next(g.name for g in rs.level1 if g.code == exec_top)
         execution = execution.model_copy(update={"position": "first" if first else "last", "name": name})
     return FormStructure(top=top, groups=groups, execution=execution or ExecutionPart(weight=Decimal(0), method="none"),
-                         columns=columns)
+                         columns=columns, blocks=blocks)
 
 
 def _named_by_groups(rs: Ruleset, top: Group) -> bool:
@@ -100,7 +103,11 @@ def apply_structure(rs: Ruleset, structure: FormStructure) -> Ruleset:
     if structure.columns is not None:
         rows = rows.model_copy(update={"adjusted_targets": "adjusted_target" in structure.columns,
                                        "core_column": "core" in structure.columns,
-                                       "default_method": "系数" if "coefficient" in structure.columns else "auto"})
+                                       "default_method": "系数" if "coefficient" in structure.columns else "auto",
+                                       "unit_column": "unit" in structure.columns,
+                                       "nature_column": "nature" in structure.columns})
+    if structure.blocks is not None:
+        rows = rows.model_copy(update={"basic_block": "basic" in structure.blocks})
     data = {**rs.model_dump(mode="json", exclude_defaults=True, exclude={"level1", "level2", "indicators", "rows"}),
             "rows": rows.model_dump(mode="json"), "total_weight": sum((p.weight or Decimal(0) for p in order), Decimal(0)),
             "level1": level1, "level2": level2, "indicators": indicators}
@@ -158,9 +165,18 @@ def _problems(structure: FormStructure) -> list[str]:
 def form_ruleset(rs: Ruleset, evaluation: Evaluation | None) -> Ruleset:
     """The ruleset a workbook of ``evaluation`` is laid out by: with its form's structure when it has a usable one."""
     form = evaluation.self_form if evaluation is not None else None
-    if rs.form != "self" or form is None or form.structure is None:
+    if rs.form != "self" or form is None:
         return rs
-    try:
-        return apply_structure(rs, form.structure)
-    except RulesetError:
-        return rs  # the assessment names the problem (SELF-STRUCT); the workbook keeps the ruleset's layout
+    if form.structure is not None:
+        try:
+            rs = apply_structure(rs, form.structure)
+        except RulesetError:
+            pass  # the assessment names the problem (SELF-STRUCT); the workbook keeps the ruleset's layout
+    return with_data_blocks(rs, form)
+
+
+def with_data_blocks(rs: Ruleset, form: SelfForm) -> Ruleset:
+    """``rs`` with the 基础数据表 when the form has its data, so that no typed figure is left out of a workbook."""
+    if form.basic is None or form.basic.blank or rs.rows.basic_block:
+        return rs
+    return rs.model_copy(update={"rows": rs.rows.model_copy(update={"basic_block": True})})

@@ -129,7 +129,11 @@ class YearOverYear:
 
 
 def year_over_year(last: Sequence[FileResult], this: Sequence[FileResult]) -> YearOverYear:
-    """Each of this year's files read with last year's file of the same unit: credit code first, else name."""
+    """Each of this year's files read with last year's file of the same unit: credit code first, else name.
+
+    Files of one unit are paired in order while last year has files left; a further file of this year (a unit
+    that sent two) is read with the unit's last-year file too, never reported as having none.
+    """
     earlier: dict[str, list[int]] = {}
     before = [r for r in last if r.snapshot is not None]
     for at, old in enumerate(before):
@@ -138,7 +142,8 @@ def year_over_year(last: Sequence[FileResult], this: Sequence[FileResult]) -> Ye
     used: set[int] = set()
     compared, alone = [], []
     for result in (r for r in this if r.snapshot is not None):
-        match = next((at for key in _identities(result) for at in earlier.get(key, []) if at not in used), None)
+        candidates = [at for key in _identities(result) for at in earlier.get(key, [])]
+        match = next((at for at in candidates if at not in used), candidates[0] if candidates else None)
         if match is None:
             alone.append(result)
         else:

@@ -15,7 +15,7 @@ from scoring import UserError
 from . import install, programs, status
 from .profile import default_profile, profile_dir
 
-OK, WARN, FAIL = "✓", "!", "✗"
+OK, WARN, FAIL, ABSENT = "✓", "!", "✗", "○"
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 HELP = "在 LibreOffice Calc 中实时计算 PE_ 公式：安装、卸载或检查 pe-eval 扩展和 Basic 模块"
@@ -50,16 +50,20 @@ def status_lines(profile: str | Path | None = None, run_probe: bool = True) -> l
     return lines
 
 
-def doctor_check(profile: str | Path | None = None) -> tuple[str, str, str]:
-    """One step for ``pe-eval doctor``: (✓/!/✗, what was found, the fix or ""). Never raises.
+def doctor_check(profile: str | Path | None = None, run_probe: bool = False) -> tuple[str, str, str]:
+    """One step for ``pe-eval doctor``: (✓/!/✗/○, what was found, the fix or ""). Never raises.
 
-    LibreOffice not installed is "!": live cells in LibreOffice are optional."""
+    LibreOffice not installed is "○": live cells in LibreOffice are optional. ``run_probe`` also computes a test
+    formula in a headless LibreOffice (a few seconds; ``pe-eval doctor --calc``)."""
     try:
-        found = status.status(profile_dir(profile))
+        found = status.status(profile_dir(profile), run_probe=run_probe)
     except Exception as exc:  # noqa: BLE001 - a diagnosis reports, it does not fail
         return FAIL, f"检查时出错（{type(exc).__name__}：{exc}）", "请把诊断文件发给技术支持。"
     if programs.located() is None:
-        return WARN, "未找到 LibreOffice（只在 Excel 中使用时不需要）", programs.NO_LIBREOFFICE
+        return ABSENT, "未找到 LibreOffice（只在 Excel 中使用时不需要）", ""
+    missing = [line for line in found if line.text.startswith((status.EXTENSION_MISSING, status.MODULE_MISSING))]
+    if len(missing) == 2 and all(line.status != FAIL for line in found if line not in missing):
+        return ABSENT, "LibreOffice 已安装，未安装 pe-eval 扩展（只在 Excel 中使用时不需要；需要时运行 pe-eval calc install）", ""
     worst = FAIL if any(line.status == FAIL for line in found) else WARN if any(
         line.status == WARN for line in found) else OK
     detail = "；".join(line.text for line in found)

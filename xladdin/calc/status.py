@@ -76,6 +76,10 @@ class Line:
     fix: str = ""
 
 
+EXTENSION_MISSING = "pe-eval 扩展未安装"
+MODULE_MISSING = "Basic 模块未安装"
+
+
 def status(profile: Path, run_probe: bool = True) -> list[Line]:
     """What is installed and whether a test formula computes; one line per finding. Reads ``profile`` only
     (LibreOffice may be running with it): unopkg and the test run work on a copy."""
@@ -96,7 +100,7 @@ def status(profile: Path, run_probe: bool = True) -> list[Line]:
         lines += _extension_lines(found, version)
         module = module_version(profile)
         if module is None:
-            lines.append(Line("✗", f"Basic 模块未安装（{profile}）", "运行 pe-eval calc install"))
+            lines.append(Line("✗", f"{MODULE_MISSING}（{profile}）", "运行 pe-eval calc install"))
         else:
             same = module == version
             lines.append(Line("✓" if same else "!", f"Basic 模块 {basic.BASIC_MODULE} {module or '版本不明'}（{profile}）",
@@ -111,7 +115,7 @@ def _extension_lines(found: list[Installed], version: str) -> list[Line]:
     lines = [Line("!", f"扩展（{item.where}）：{item.problem}") for item in found if item.problem]
     versions = [item for item in found if item.version is not None]
     if not versions:
-        lines.append(Line("✗", "pe-eval 扩展未安装", "运行 pe-eval calc install"))
+        lines.append(Line("✗", EXTENSION_MISSING, "运行 pe-eval calc install"))
     for item in versions:
         same = item.version == version
         lines.append(Line("✓" if same else "!", f"pe-eval 扩展 {item.version}（{item.where}）",

@@ -23,6 +23,7 @@ from scoring import (
     shipped_rulesets,
 )
 
+from ..calc.command import add_parser as add_calc_parser
 from ..files import load
 from ..files.safe_io import available_path, reason, write_new, write_text_new
 from .compare import cmd_compare
@@ -58,7 +59,7 @@ def _assessment(args: argparse.Namespace) -> Assessment:
 def render_scorecard(assessment: Assessment) -> str:
     info, rs, card = assessment.evaluation.info, assessment.ruleset, assessment.scorecard
     kind = "自评" if rs.form == "self" else "评价"
-    lines = [f"{info.unit_text} {info.year_text}年度部门整体支出绩效{kind}（规则集：{rs.name}）", *result_lines(card), "",
+    lines = [f"{info.unit_text} {info.year_text}年度部门整体支出绩效{kind}（规则集：{rs.name}）", *result_lines(assessment), "",
              "一级、二级指标小计："]
     for group in rs.level1:
         lines.append(f"  {group.code} {pad(group.name, 16)} 分值{fmt_points(group.weight):>5}  得分{fmt2(card.subtotals[group.code]):>6}")
@@ -79,6 +80,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     assessment = _assessment(args)
     if args.json:
         data = assessment.scorecard.model_dump(exclude={"indicators": {"__all__": {"rule_explanation"}}})
+        data["doubts"] = [f.model_dump() for f in assessment.doubts]  # while any, the result is 待核实
         print(to_json(data))
     else:
         print(render_scorecard(assessment))
@@ -153,7 +155,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                      "form": str(result.form_path) if result.form_path else None,
                      "draft": result.draft, "findings": [f.model_dump() for f in result.findings]}))
     else:
-        kind = "报告（征求意见稿：尚有错误未处理或结果未完成，首页列出待处理事项）" if result.draft else "报告"
+        kind = "报告（征求意见稿：尚有待处理事项——错误、未完成的结果、待核实的数据或未写完的文字，列在首页）" if result.draft else "报告"
         print(f"已生成{kind}：{result.docx_path}")
         if result.pdf_path:
             print(f"已生成 PDF：{result.pdf_path}")
@@ -210,7 +212,7 @@ def cmd_values(args: argparse.Namespace) -> int:
         raise CliError(f"输出文件「{Path(args.out).name}」应以 .xlsx 结尾")
     target, assessment = write_static_copy(source, output_path(args.out) if args.out else None)
     print(f"已写入静态副本：{target}")
-    print(*result_lines(assessment.scorecard), sep="\n")
+    print(*result_lines(assessment), sep="\n")
     return 0
 
 
@@ -249,7 +251,7 @@ def _version() -> str:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from ..excel import doctor
 
-    return doctor.run_doctor(doctor.local_system(), Path(args.out) if args.out else None, excel=args.excel)
+    return doctor.run_doctor(doctor.local_system(), Path(args.out) if args.out else None, excel=args.excel, calc=args.calc)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -310,8 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="逐项诊断安装和运行环境，写出可发给技术支持的诊断文件（有未通过项时退出码为1）")
     p.add_argument("--out", metavar="诊断.txt", help="诊断文件（默认：当前目录下的 pe-eval诊断.txt；不覆盖已有文件）")
     p.add_argument("--excel", action="store_true", help="（仅 Windows）另在隐藏的 Excel 中实际计算示例工作簿")
+    p.add_argument("--calc", action="store_true", help="另在后台的 LibreOffice 中计算一个测试公式（几秒钟）")
     p.set_defaults(func=cmd_doctor)
     add_import_parser(sub)
+    add_calc_parser(sub)
     return parser
 
 

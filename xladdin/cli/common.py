@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from scoring import SEVERITY_NAMES, Finding, Scorecard, UserError, fmt2
+from scoring import SEVERITY_NAMES, Assessment, Finding, UserError, fmt2
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -77,8 +77,13 @@ def to_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=encode)
 
 
-def result_lines(card: Scorecard) -> list[str]:
-    """The result first: the total and grade, or plainly that the evaluation is not finished."""
+def result_lines(assessment: Assessment) -> list[str]:
+    """The result first: the total and grade, or plainly that the evaluation is not finished or not yet final."""
+    card, doubts = assessment.scorecard, assessment.doubts
+    if card.complete and doubts:
+        places = "、".join(f.where for f in doubts[:MAX_LISTED]) + ("等" if len(doubts) > MAX_LISTED else "")
+        return [f"待核实：总得分{fmt2(card.total)}分、等级{card.grade}尚不是最终结果——"
+                f"{len(doubts)}处数据可能填错（{places}），核实后再定，详见 pe-eval check"]
     if card.complete:
         return [f"总得分：{fmt2(card.total)}分    等级：{card.grade}"]
     reasons = "；".join(f"{u.code}（{u.reason}）" for u in card.incomplete[:MAX_LISTED])

@@ -134,8 +134,10 @@ def _accounts_lines(result: AccountsImport) -> list[str]:
 def _source(args: argparse.Namespace) -> Path:
     """The export file, once the options are known to make sense together."""
     path = Path(args.export)
-    if not path.is_file():
+    if not path.exists():
         raise CliError(f"找不到导出文件：{path}")
+    if not path.is_file():
+        raise CliError(f"「{path}」不是普通文件（文件夹、管道或设备），请给出导出的 .xlsx/.xls/.csv 文件")
     if args.out and not args.into:
         raise CliError("-o 只能与 --into 一起使用：不写入工作簿时只显示读到的内容")
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
@@ -180,9 +182,10 @@ def _report(args: argparse.Namespace, read: dict[str, object], notes: list[Findi
     findings = list(assessment.findings)
     if args.json:
         print(to_json({**read, "output": str(target), "total": card.total, "grade": card.grade, "complete": card.complete,
+                     "doubts": [f.model_dump() for f in assessment.doubts],
                      "notes": [n.model_dump() for n in notes], "findings": [f.model_dump() for f in findings]}))
     else:
-        lines = [f"已写入：{target}", *summary, *_notes(notes), *result_lines(card)]
+        lines = [f"已写入：{target}", *summary, *_notes(notes), *result_lines(assessment)]
         survey = card.survey
         if survey and survey.average is not None:
             lines.append(f"问卷得分：{fmt2(survey.average)}分（问卷总分{survey.total.normalize():f} ÷ 有效问卷{survey.valid}份）")

@@ -474,10 +474,18 @@ WINDOWS_CHECKS: tuple[tuple[str, Callable[[WindowsSystem], Check]], ...] = (
 
 # ───────────── running the steps ─────────────
 
-def all_steps(system: WindowsSystem | None, excel: bool) -> list[Step]:
+def check_calc(run_probe: bool) -> Check:
+    """Live cells in LibreOffice Calc (``pe-eval calc``): what is installed, and with ``--calc`` a test formula."""
+    from ..calc.command import doctor_check
+
+    return Check(*doctor_check(run_probe=run_probe))
+
+
+def all_steps(system: WindowsSystem | None, excel: bool, calc: bool = False) -> list[Step]:
     steps = [Step("Python 版本", check_python), Step("pe-eval 程序包", check_package),
              Step("可选组件", partial(check_extras, system)), Step("生成 PDF", partial(check_pdf, system)),
-             Step("中文字体（报告图表）", check_fonts), Step("规则集", check_rulesets), Step("示例计分", check_sample)]
+             Step("中文字体（报告图表）", check_fonts), Step("规则集", check_rulesets), Step("示例计分", check_sample),
+             Step("LibreOffice 实时计算", partial(check_calc, calc))]
     if system is not None:
         steps += [Step(title, partial(check, system)) for title, check in WINDOWS_CHECKS]
         if excel:
@@ -521,12 +529,12 @@ def write_report(out: Path, lines: list[str]) -> str:
 
 
 def run_doctor(system: WindowsSystem | None, out: Path | None = None, excel: bool = False,
-               say: Callable[[str], object] = print) -> int:
+               say: Callable[[str], object] = print, calc: bool = False) -> int:
     """Run every step, printing each as it finishes; write the diagnostics file; 0 if nothing failed, else 1."""
     if excel and system is None:
         raise UserError("--excel 只能在 Windows 上使用（需要 Microsoft Excel）")
     lines, checks = header_lines(), []
-    for step in all_steps(system, excel):
+    for step in all_steps(system, excel, calc):
         checks.append(run_step(step))
         for line in step_lines(step.title, checks[-1]):
             say(line)

@@ -52,6 +52,8 @@ def read_table_file(path: Path) -> Sheets:
         raise ExportError(f"无法读取「{path}」：{exc.strerror or exc}") from None
     if size > MAX_FILE_BYTES:
         raise ExportError(f"「{path.name}」过大（{size}字节），导出文件不应超过{MAX_FILE_BYTES}字节")
+    if suffix == ".csv" and b"\0" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ExportError(f"「{path.name}」含有空字节，不是导出的文本（CSV）文件，已拒绝读取")  # before reading it whole
     if suffix == ".csv":
         return {path.stem: _csv_rows(path)}
     if head.startswith(_OLE) and suffix != ".xls":
@@ -133,21 +135,63 @@ def _extent(xml: bytes) -> int:
     A row or cell without a position (``r``) follows the one before it: each may add a row or a column.
     A position written any other way than plainly (``r="AB12"``), e.g. with character references, is refused.
     """
-    odd = _ODD_POSITION.search(xml) is not None or any(xml.count(space + b"r=") for space in (b"\t", b"\n", b"\r"))
-    position, row_number, column = _ANY if odd else _PLAIN
-    numbers = row_number.findall(xml)
-    positioned = len(position.findall(xml)) if odd else xml.count(b' r="')  # counting is 10× a findall
-    if len(numbers) != positioned:
-        return MAX_CELLS + 1
+    odd = _ODD_POSITION.search(xml) is not None or any(
+        space in xml and literal.search(xml) is not None for space, literal in _SPACED_POSITION)
+    if odd:
+        position, row_number, column = _ANY
+        numbers = row_number.findall(xml)
+        positioned = len(position.findall(xml))
+        if len(numbers) != positioned:
+            return MAX_CELLS + 1
+        rows = max(map(int, set(numbers)), default=0)
+        columns = max(map(_column_number, set(column.findall(xml))), default=0)
+    else:
+        positioned = xml.count(b' r="')
+        if positioned:
+            largest = _largest_position(xml)
+            if largest is None:
+                return MAX_CELLS + 1
+            rows, columns = largest
     if not positioned:  # no position anywhere (valid: r is optional): rows as written, each as long as its cells
         return _unpositioned_extent(xml)
-    rows = max(map(int, set(numbers)), default=0)
-    columns = max(map(_column_number, set(column.findall(xml))), default=0)
-    prefixed = b":c" in xml or b":row" in xml
-    row_elements = sum(xml.count(tag) for tag in (b"<row ", b"<row>", *((b":row ", b":row>") if prefixed else ())))
-    cell_elements = sum(xml.count(tag) for tag in (b"<c ", b"<c>", b"<c/>", *((b":c ", b":c>", b":c/>") if prefixed else ())))
+    prefixed = _PREFIXED.search(xml) is not None
+    row_elements = sum(_count(xml, tag) for tag in (b"<row ", b"<row>", *((b":row ", b":row>") if prefixed else ())))
+    cell_elements = sum(_count(xml, tag) for tag in (b"<c ", b"<c>", b"<c/>", *((b":c ", b":c>", b":c/>") if prefixed else ())))
     unplaced = cell_elements + row_elements - positioned
     return (rows + unplaced) * (columns + unplaced)
+
+
+# Faster equivalents of scanning every plain position: a literal regex search stops at the first hit (a
+# memchr scan), and a pass over a few hundred thousand positions costs more the more each one is matched against.
+_SPACED_POSITION = tuple((space, re.compile(re.escape(space + b"r="))) for space in (b"\t", b"\n", b"\r"))
+_PREFIXED = re.compile(rb":c|:row")
+_LAST_POSITION = re.compile(rb' r="([A-Za-z]*)0*(\d*)"')
+
+
+def _count(xml: bytes, tag: bytes) -> int:
+    return xml.count(tag) if re.search(re.escape(tag), xml) else 0
+
+
+def _largest_position(xml: bytes) -> tuple[int, int] | None:
+    """The largest row and column number among the positions, None when one is not plain.
+
+    The last position written says how many digits and letters to look for (usually right: rows and cells are
+    written in order), and only the positions that long are collected; a longer one (or a position not plain)
+    turns up in one scan, and then all are collected.
+    """
+    last = _LAST_POSITION.match(xml, xml.rfind(b' r="'))
+    letters, digits = (len(last.group(1)), max(len(last.group(2)), 1)) if last else (0, 1)
+    if re.search(rb' r="(?:(?![A-Za-z]*\d+")|[A-Za-z]*0*[1-9]\d{%d}|[A-Za-z]{%d})' % (digits, letters + 1), xml):
+        numbers = _PLAIN[1].findall(xml)
+        if len(numbers) != xml.count(b' r="'):
+            return None
+        return (max(map(int, set(numbers)), default=0),
+                max(map(_column_number, set(_PLAIN[2].findall(xml))), default=0))
+    rows = next((max(map(int, set(found))) for size in range(digits, 0, -1)
+                 if (found := re.findall(rb' r="[A-Za-z]*0*([1-9]\d{%d})"' % (size - 1), xml))), 0)
+    columns = next((max(map(_column_number, set(found))) for size in range(letters, 0, -1)
+                    if (found := re.findall(rb' r="([A-Za-z]{%d})\d' % size, xml))), 0)
+    return rows, columns
 
 
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")

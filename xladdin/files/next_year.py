@@ -3,7 +3,8 @@
 Carried: the unit's standing facts (名称, 信用代码, 主管部门, 单位性质, 编制数, 评价机构), the questionnaire's
 form (titles, options, standard points, 分值方案; no answers), the progress labels (6月末…; no rates), a self
 form's structure and rows (二级, 名称, 指标值, 分值, 计分方式; no actuals, scores or reasons), and last year's
-figures this year compares with (上年三公经费 from last year's 本年). The year is last year's + 1 and the
+figures this year compares with (上年三公经费 from last year's 本年; a 基础数据表's 上年决算 column from last year's
+本年决算, and its 编制数). The year is last year's + 1 and the
 评价时段 the new year's whole year when last year's was a whole year. Everything else is left blank to renew.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoring import BasicInfo, Evaluation, Ruleset, SelfForm, fmt_points
+from scoring import BASIC_ITEMS, BasicData, BasicInfo, Evaluation, Ruleset, SelfForm, fmt_points
 
 from ..workbook import open_workbook, read_evaluation
 from ..workbook import info as info_sheet
@@ -84,7 +85,21 @@ def _self_form(last: Evaluation, carried: list[str]) -> SelfForm:
     if form.structure is not None:
         carried.append("自评表：表样设置（一级指标及分值、预算执行率的计分方式）")
     return form.model_copy(update={"rows": rows, "fund": type(form.fund)(unit=form.fund.unit), "goal_expected": "",
-                                   "goal_actual": "", "reported": {}, "reported_total": None, "issues": ""})
+                                   "goal_actual": "", "reported": {}, "reported_total": None, "issues": "",
+                                   "basic": _basic(form.basic, carried)})
+
+
+def _basic(last: BasicData | None, carried: list[str]) -> BasicData | None:
+    """This year's 基础数据表: last year's 本年决算 as 上年决算, and the 编制数; the rest to fill."""
+    if last is None:
+        return None
+    lines = {item: {"last_final": last.line(item).final} for item in BASIC_ITEMS if last.line(item).final is not None}
+    basic = BasicData.model_validate({"unit": last.unit, "staff": {"quota": last.staff.quota}, **lines})
+    if lines:
+        carried.append(f"基础数据表：上年决算（上年工作簿的本年决算）{'、'.join(BASIC_ITEMS[i].removeprefix('其中：') for i in lines)}")
+    if last.staff.quota is not None:
+        carried.append(f"基础数据表：编制数 {last.staff.quota}人（在职人数待填写）")
+    return None if basic.blank else basic
 
 
 def _labels(book) -> list[str]:  # a WorkbookFile

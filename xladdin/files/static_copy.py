@@ -42,13 +42,11 @@ def banner_text(source: Path, when: dt.datetime) -> str:
 
 def write_static_copy(source: Path, target: Path | None = None) -> tuple[Path, Assessment]:
     """Write the copy (never over an existing file) and return where it went and the assessment it shows."""
-    from openpyxl import load_workbook
-
     assessment = assess_workbook(source)
     refuse_expanding(source)
     values = {item.place: item.value for item in expected_cells(assessment)}
-    wb = load_workbook(source)  # styles, merges, validations and protection come along
-    shown = load_workbook(source, data_only=True)  # for formulas a user added: what Excel last saved
+    wb = _load_full(source)  # styles, merges, validations and protection come along
+    shown = _load_full(source, data_only=True)  # for formulas a user added: what Excel last saved
     for ws in wb.worksheets:
         for cell in list(ws._cells.values()):  # the cells there are; iter_rows would make up every one to the last
             if cell.data_type == "f":
@@ -94,6 +92,17 @@ MAX_COVERED_CELLS = 1_000_000  # cells one merge or hyperlink may cover; one ove
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 _COVERING = re.compile(rb"<(?:\w+:)?(mergeCell|hyperlink)\b[^>]*?\sref\s*=\s*[\"']([^\"']*)")
 _POSITION = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)(\d+)")
+
+
+def _load_full(source: Path, data_only: bool = False) -> Workbook:
+    """openpyxl's full load; a part it cannot make sense of (a crafted file) is said plainly, not raised."""
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(source, data_only=data_only)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything (KeyError, ValueError…) on a crafted part
+        raise WorkbookError(f"「{source.name}」有无法完整读取的内容（{type(exc).__name__}），无法生成静态副本："
+                            "请在 Excel 中打开后另存再试") from None
 
 
 def refuse_expanding(source: Path) -> None:

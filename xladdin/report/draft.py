@@ -1,8 +1,8 @@
 """A report that is not ready to submit is a draft: marked under the title, open findings first.
 
-Not ready: open errors, an unfinished result, or body text that still holds a 【…】 marker
-(unfilled text, missing data) or the software's internal wording (the rule engine's explanations,
-reviewers' notes). The text is read back from the finished document, so whatever put it there is caught.
+Not ready: open errors, an unfinished result, a figure that cannot be right (待核实), or body text that still
+holds a 【…】 marker (unfilled text, missing data) or the software's internal wording (the rule engine's
+explanations, reviewers' notes). The text is read back from the finished document, so whatever put it there is caught.
 
 The mark and the list are written last (only then are the report's own findings known) and moved
 up to follow the title, so the published body never depends on whether it is a draft.
@@ -16,7 +16,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.text.paragraph import Paragraph
 
-from scoring import SEVERITY_NAMES, Finding, Scorecard
+from scoring import DOUBT_PREFIX, SEVERITY_NAMES, Finding, Scorecard
 
 from .layout import clark
 from .writer import Writer
@@ -41,8 +41,9 @@ DRAFT_CODES = frozenset({UNFINISHED, INTERNAL, "RPT-EMPTY", "RPT-DATA", "RPT-REA
 
 
 def is_draft(card: Scorecard, findings: Sequence[Finding]) -> bool:
-    return not card.complete or any(f.severity == "error" or (f.severity == "warning" and f.code in DRAFT_CODES)
-                                     for f in findings)
+    """Not ready: unfinished, an error, a gap in the text, or a figure that cannot be right (待核实)."""
+    return not card.complete or any(f.severity == "error" or (f.severity == "warning" and (
+        f.code in DRAFT_CODES or f.code.startswith(DOUBT_PREFIX))) for f in findings)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -112,6 +113,9 @@ def mark_draft(writer: Writer, title: Paragraph, card: Scorecard, findings: Sequ
     summary = f"本报告尚有{errors}个错误、{len(open_findings) - errors}个警告未处理，不得作为正式报告印发。"
     if not card.complete:
         summary += f"有{len(card.incomplete)}项指标未能计分，总得分只是已计分指标的合计，不评定等级。"
+    doubts = sum(f.code.startswith(DOUBT_PREFIX) for f in open_findings)
+    if doubts:
+        summary += f"有{doubts}处数据可能填错，得分和等级待核实。"
     made.append(writer.paragraph(summary, "Plain"))
     for number, finding in enumerate(open_findings[:MAX_LISTED], start=1):
         made.append(writer.paragraph(f"{number}. [{SEVERITY_NAMES[finding.severity]}] {finding.where}：{finding.message}",

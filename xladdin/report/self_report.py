@@ -9,6 +9,8 @@ from docx import Document
 from docx.document import Document as DocxDocument
 
 from scoring import (
+    BASIC_COLUMNS,
+    BASIC_ITEMS,
     FUND_COLUMNS,
     FUND_LINES,
     HUNDRED,
@@ -20,10 +22,14 @@ from scoring import (
     IndicatorScore,
     MissingInput,
     SelfForm,
+    chinese_numeral,
+    fill,
     fmt2,
     fmt_money,
     fmt_points,
+    is_known,
     most_severe_first,
+    placeholder_values,
     resolve_source,
 )
 
@@ -36,6 +42,8 @@ NEEDS_REASON = "【需说明】"  # a row below its target without the departmen
 UNFILLED = "【未填写】"
 FORM_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
 FORM_FLEXIBLE = {2: 52, 7: 66}  # 三级指标 and 偏差原因 share what the measured columns leave of the page width
+# 一、基本情况: the evaluation's narrative sections of that meaning (the 自评表's 基本情况 cells), in report order
+BASIC_SECTIONS = {"functions": "主要职能", "org": "机构设置和人员情况", "funds": "年度预算安排情况"}
 
 
 def render_self(assessment: Assessment, fonts: ReportFonts) -> tuple[DocxDocument, list[Finding], bool]:
@@ -52,7 +60,7 @@ def render_self(assessment: Assessment, fonts: ReportFonts) -> tuple[DocxDocumen
     findings: list[Finding] = []
 
     writer.heading("一、基本情况", 1)
-    writer.text(_funds_text(assessment), outline=False)
+    findings += _basic_info(writer, assessment)
     writer.heading("二、绩效目标完成情况", 1)
     for text, head in ((form.goal_expected, "年度总体目标"), (form.goal_actual, "实际完成情况")):
         writer.paragraph(text.strip() or UNFILLED, head=f"{head}：", head_role="heading2")
@@ -94,20 +102,54 @@ def _where(assessment: Assessment, code: str) -> str:
     return assessment.provenance.get(f"indicators.{code}", f"指标{code}")
 
 
-def _funds_text(assessment: Assessment) -> str:
+def _basic_info(writer: Writer, assessment: Assessment) -> list[Finding]:
+    """（一）主要职能 （二）机构设置和人员情况 （三）年度预算安排情况, as the user wrote them (placeholders filled);
+    a blank 职能 or 机构人员 prints 【未填写】 (a draft), a blank 年度预算 is written from the fund block."""
     evaluation = assessment.evaluation
-    form = evaluation.self_form or SelfForm()
-    fund, info = form.fund, evaluation.info
-    lines = [f"{info.unit_text}" + (f"，主管部门为{info.supervisor}。" if info.supervisor else "。")]
+    info = evaluation.info
+    writer.text(f"{info.unit_text}" + (f"，主管部门为{info.supervisor}。" if info.supervisor else "。"), outline=False)
+    values = placeholder_values(evaluation, assessment.scorecard)
+    findings: list[Finding] = []
+    for number, (key, name) in enumerate(BASIC_SECTIONS.items(), start=1):
+        heading = f"（{chinese_numeral(number)}）{name}"
+        writer.heading(heading, 2)
+        where = assessment.provenance.get(f"narrative.{key}", f"自评报告「{heading}」")
+        text = evaluation.narrative.get(key, "").strip()
+        if text:
+            filled, missing = fill(text, values)
+            findings += [_placeholder_finding(where, placeholder) for placeholder in dict.fromkeys(missing)]
+            writer.text(filled, outline=False)
+        elif key == "funds":
+            writer.text(_funds_text(assessment), outline=False)
+            findings.append(Finding(severity="info", code="RPT-EMPTY", where=where,
+                                    message=f"「{name}」未填写，报告按自评表资金情况自动生成"))
+        else:
+            writer.paragraph(UNFILLED)
+            findings.append(Finding(severity="warning", code="RPT-EMPTY", where=where,
+                                    message=f"「{name}」未填写，报告中显示为{UNFILLED}"))
+    return findings
+
+
+def _placeholder_finding(where: str, name: str) -> Finding:
+    """As the 评价报告 says it: a known placeholder without data (a draft), or an unknown one (an error)."""
+    if is_known(name):
+        return Finding(severity="warning", code="RPT-DATA", where=where,
+                       message=f"占位符{{{name}}}所需的数据未填写，报告中显示为【缺少数据：{name}】")
+    return Finding(severity="error", code="RPT-PLACEHOLDER", where=where,
+                   message=f"未知的占位符{{{name}}}，报告中显示为【未知占位符：{name}】；请检查拼写（可用占位符见说明）")
+
+
+def _funds_text(assessment: Assessment) -> str:
+    """The year's budget and spending from the fund block (the 年度预算安排情况 a blank cell stands for)."""
+    evaluation = assessment.evaluation
+    fund = (evaluation.self_form or SelfForm()).fund
     total = fund.total
-    if total.budget is not None and total.final is not None:
-        rate = f"，预算执行率{fmt2(total.final / total.budget * HUNDRED)}%" if total.budget else ""
-        fiscal = f"，其中财政拨款{fmt_money(fund.fiscal.budget)}{fund.unit}" if fund.fiscal.budget is not None else ""
-        lines.append(f"{info.year_text}年度资金全年预算数{fmt_money(total.budget)}{fund.unit}{fiscal}；"
-                     f"全年执行数{fmt_money(total.final)}{fund.unit}{rate}。")
-    else:
-        lines.append("【资金情况未填写完整】")
-    return "\n".join(lines)
+    if total.budget is None or total.final is None:
+        return "【资金情况未填写完整】"
+    rate = f"，预算执行率{fmt2(total.final / total.budget * HUNDRED)}%" if total.budget else ""
+    fiscal = f"，其中财政拨款{fmt_money(fund.fiscal.budget)}{fund.unit}" if fund.fiscal.budget is not None else ""
+    return (f"{evaluation.info.year_text}年度资金全年预算数{fmt_money(total.budget)}{fund.unit}{fiscal}；"
+            f"全年执行数{fmt_money(total.final)}{fund.unit}{rate}。")
 
 
 def _fixed_facts(assessment: Assessment, result: IndicatorScore) -> str:
@@ -162,12 +204,19 @@ def form_table(writer: Writer, assessment: Assessment) -> None:
         amounts = fund.line(line)
         rate = "—" if not amounts.budget or amounts.final is None else f"{fmt2(amounts.final / amounts.budget * HUNDRED)}%"
         _row(writer, table, (label, *(_amount(getattr(amounts, c)) for c in FUND_COLUMNS), rate), "LRRRR")
+    for indicator in (i for i in rs.indicators if i.parent not in {g.code for g in rs.open_groups}):
+        writer.paragraph(f"{indicator.name}（{fmt_points(indicator.weight)}分）{indicator.describe_rule()}。", "Plain")
+    if form.basic is not None:
+        _basic_table(writer, form)
     writer.paragraph("", "Plain")
     results = {r.code: r for r in card.indicators}
-    rows = {code for code, _ in form.coded_rows()}
+    rows = dict(form.coded_rows())
+    extra = [key for key, on in (("nature", rs.rows.nature_column), ("unit", rs.rows.unit_column)) if on]
+    headers = (*FORM_HEADERS[:3], *(_EXTRA_HEADERS[k] for k in extra), *FORM_HEADERS[3:])
     lines = []
     for group in rs.level1:
         items = [(sub, ind) for sub in rs.subgroups(group.code) for ind in rs.indicators_of(sub.code)]
+        top = any(sub.open and sub.weight > 0 and sub.choices for sub in rs.subgroups(group.code))  # 年度绩效目标 → 产出…
         for n, (sub, ind) in enumerate(items):
             entry = evaluation.entry(ind.code)
             target, actual = _inputs(evaluation, ind, list(entry.inputs) if entry else [])
@@ -175,20 +224,47 @@ def form_table(writer: Writer, assessment: Assessment) -> None:
             merged = {0: n == 0} if len(items) > 1 else {}
             if len(rs.indicators_of(sub.code)) > 1:
                 merged[1] = first_of_sub
+            row = rows.get(ind.code)
             lines.append(((
                 f"{group.name}\n（{fmt_points(group.weight)}分）" if n == 0 else "",
-                sub.name if first_of_sub else "", ind.name, target, actual, fmt_points(ind.weight),
+                (f"{sub.name}\n（{fmt_points(sub.weight)}分）" if top else sub.name) if first_of_sub else "", ind.name,
+                *(getattr(row, key, "") or "" for key in extra), target, actual, fmt_points(ind.weight),
                 _score(results[ind.code]), _reason_cell(results[ind.code], entry.note if entry else "", ind.code in rows),
             ), merged))
-    total = ("总分", "", "", "", "", fmt_points(rs.total_weight), fmt2(card.total), card.grade or "未完成")
-    column = [[*values] for values in zip(FORM_HEADERS, *(values for values, _ in lines), total)]
-    measured = {0: fit_mm(column[0], most=6), 1: fit_mm(column[1], most=7), 3: fit_mm(column[3], most=8, least=5),
-                4: fit_mm(column[4], most=8, least=5), 5: fit_mm(column[5], least=2), 6: fit_mm(column[6], least=2)}
-    table = _table(writer, share_widths(writer.width.mm, measured, FORM_FLEXIBLE))
-    _row(writer, table, FORM_HEADERS, "CCCCCCCC", header=True)
+    total = ("总分", *([""] * (4 + len(extra))), fmt_points(rs.total_weight), fmt2(card.total), card.grade or "未完成")
+    column = [[*values] for values in zip(headers, *(values for values, _ in lines), total)]
+    shift = len(extra)
+    measured = {0: fit_mm(column[0], most=6), 1: fit_mm(column[1], most=7), 3 + shift: fit_mm(column[3 + shift], most=8, least=5),
+                4 + shift: fit_mm(column[4 + shift], most=8, least=5), 5 + shift: fit_mm(column[5 + shift], least=2),
+                6 + shift: fit_mm(column[6 + shift], least=2), **{3 + i: fit_mm(column[3 + i], most=4, least=2) for i in range(shift)}}
+    flexible = {2: FORM_FLEXIBLE[2], 7 + shift: FORM_FLEXIBLE[7]}
+    table = _table(writer, share_widths(writer.width.mm, measured, flexible))
+    _row(writer, table, headers, "C" * len(headers), header=True)
     for values, merged in lines:
-        _row(writer, table, values, "CCLCCRRL", merged=merged)
-    _row(writer, table, total, "CCCCCRRC", spans={0: 5})
+        _row(writer, table, values, "CCL" + "C" * shift + "CCRRL", merged=merged)
+    _row(writer, table, total, "CCCCC" + "C" * shift + "RRC", spans={0: 5 + shift})
+
+
+_EXTRA_HEADERS = {"nature": "指标性质", "unit": "计量单位"}
+
+
+def _basic_table(writer: Writer, form: SelfForm) -> None:
+    """The 基础数据表: the staff figures in words, then the money items typed."""
+    basic = form.basic
+    assert basic is not None
+    quota, actual = basic.staff.quota, basic.staff.actual
+    if quota is not None or actual is not None:
+        rate = f"，人员控制率{fmt2(Decimal(actual) / quota * HUNDRED)}%" if quota and actual is not None else ""
+        writer.paragraph(f"编制数{quota if quota is not None else '—'}人，在职人数"
+                         f"{actual if actual is not None else '—'}人{rate}。", "Plain")
+    lines = [item for item in BASIC_ITEMS if any(v is not None for v in basic.line(item).model_dump().values())]
+    if not lines:
+        return
+    table = _table(writer, (60, 50, 50, 50))
+    _row(writer, table, (f"基础数据表（{basic.unit}）", *BASIC_COLUMNS.values()), "CCCC", header=True)
+    for item in lines:
+        amounts = basic.line(item)
+        _row(writer, table, (BASIC_ITEMS[item], *(_amount(getattr(amounts, c)) for c in BASIC_COLUMNS)), "LRRR")
 
 
 def _reason_cell(result: IndicatorScore, reason: str, own_row: bool) -> str:
@@ -229,18 +305,18 @@ def _score(result: IndicatorScore) -> str:
 
 def form_workbook(assessment: Assessment) -> bytes:
     """The 自评表 sheet alone, every formula replaced by the value the core computes (for upload)."""
-    from ..workbook import build_workbook, expected_cells, self_sheet
+    from ..workbook import basic_data, build_workbook, expected_cells, self_sheet
     from ..workbook.style import literal
 
     wb = build_workbook(assessment.ruleset, assessment.evaluation, assessment.evaluation.ruleset)
+    kept = (self_sheet.NAME, basic_data.NAME)  # the form, and its 基础数据表 when the structure has one
     for name in wb.sheetnames:
-        if name != self_sheet.NAME:
+        if name not in kept:
             del wb[name]
-    ws = wb[self_sheet.NAME]
     for item in expected_cells(assessment):
         sheet, ref = item.place.split("!")
-        if sheet == self_sheet.NAME:
-            literal(ws, ref, item.value)
+        if sheet in kept:
+            literal(wb[sheet], ref, item.value)
     for name in list(wb.defined_names):
         del wb.defined_names[name]
     buffer = io.BytesIO()

@@ -30,7 +30,7 @@ from scoring import (
     round2,
 )
 
-from . import accounts, guide, indicators, info, report, self_sheet, summary, survey
+from . import accounts, basic_data, guide, indicators, info, report, self_sheet, summary, survey
 from . import style as S
 from .cached import with_cached_values
 from .file import WorkbookError, WorkbookFile
@@ -39,7 +39,7 @@ from .sheet import BuildJob, Expected, Reading, SheetModule, absolute
 SHEETS: tuple[SheetModule, ...] = (guide, info, accounts, indicators, survey, summary, report)
 SELF_SHEETS: tuple[SheetModule, ...] = (guide, self_sheet)
 SHEET_NAMES = tuple(sheet.NAME for sheet in SHEETS)
-ALL_SHEET_NAMES = tuple(dict.fromkeys(sheet.NAME for sheet in (*SHEETS, *SELF_SHEETS)))
+ALL_SHEET_NAMES = tuple(dict.fromkeys(sheet.NAME for sheet in (*SHEETS, *SELF_SHEETS, basic_data)))
 
 # Where the installer puts the buttons: the first of these sheets the workbook has, at these cells.
 BUTTON_PLACES = ((summary.NAME, summary.BUTTON_CELLS), (self_sheet.NAME, self_sheet.BUTTON_CELLS))
@@ -47,8 +47,11 @@ SHEET_BUTTON_CELLS = {survey.NAME: survey.BUTTON_CELL, accounts.NAME: accounts.B
 
 
 def sheets_for(rs: Ruleset) -> tuple[SheetModule, ...]:
-    """The sheets of a workbook for ``rs``: the third-party evaluation's, or the self-evaluation form's."""
-    return SELF_SHEETS if rs.form == "self" else SHEETS
+    """The sheets of a workbook for ``rs``: the third-party evaluation's, or the self-evaluation form's (with the
+    基础数据表 when its structure names that block)."""
+    if rs.form != "self":
+        return SHEETS
+    return (*SELF_SHEETS, basic_data) if basic_data.present(rs) else SELF_SHEETS
 
 __all__ = ["ALL_SHEET_NAMES", "BUTTON_PLACES", "NAME_STATIC_COPY", "SHEET_BUTTON_CELLS", "SELF_SHEETS", "SHEETS", "SHEET_NAMES", "sheets_for", "WorkbookError", "WorkbookFile", "assess_workbook", "build_workbook",
            "expected_cells", "workbook_bytes", "open_workbook", "read_evaluation", "saved_results", "workbook_findings"]
@@ -67,7 +70,7 @@ def build_workbook(rs: Ruleset, evaluation: Evaluation | None = None, ruleset_re
         sheet.build(wb.create_sheet(sheet.NAME), job)
     guide.embed(wb, rs)  # last, so the visible sheets keep their order and part numbers
     for sheet in sheets_for(rs):
-        for name, cell in sheet.defined_names(rs).items():
+        for name, cell in sheet.defined_names(job).items():
             wb.defined_names[name] = DefinedName(name, attr_text=absolute(sheet.NAME, cell))
     for ws in wb.worksheets:
         S.protect(ws)

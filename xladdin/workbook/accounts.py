@@ -189,7 +189,7 @@ def _build_checks(ws: Worksheet) -> None:
     S.highlight(ws, results, f'AND({left}{first}<>"",{left}{first}<>"—")', S.FAIL_FILL, S.FAIL_FONT)
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
+def defined_names(job: BuildJob) -> dict[str, str]:
     return {}
 
 

@@ -44,6 +44,7 @@ EMBED_CHUNK = 16_000
 MAX_FILE_BYTES = 20_000_000
 MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
 MAX_CELL_FORMATS = 65_490  # Excel's limit on the cell formats of a workbook
+MAX_DEFINED_NAMES = 10_000  # an evaluation workbook defines a few dozen
 MAX_UNPACKED_BYTES = 200_000_000
 MAX_MEMBERS = 2_000
 MAX_RATIO = 200
@@ -92,21 +93,22 @@ def guard(path: Path) -> None:
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise WorkbookError(f"「{path}」不是 Excel 工作簿（缺少 xl/workbook.xml）")
     _refuse_dtds(path, members)
-    _limit_formats(path)
+    _limit_counts(path)
 
 
-def _limit_formats(path: Path) -> None:
-    """Refuse more cell formats than Excel allows a workbook: only a crafted file has them, and the reader
-    would build an object for each."""
-    with zipfile.ZipFile(path) as archive:
-        try:
-            styles = archive.read("xl/styles.xml")  # bounded: every part is under MAX_PART_BYTES
-        except KeyError:
-            return
+def _limit_counts(path: Path) -> None:
+    """Refuse more cell formats than Excel allows a workbook, or more defined names than any evaluation workbook
+    has: only a crafted file has them, and the reader would build an object for each."""
+    with zipfile.ZipFile(path) as archive:  # bounded: every part is under MAX_PART_BYTES
+        styles = archive.read("xl/styles.xml") if "xl/styles.xml" in archive.namelist() else b""
+        workbook = archive.read("xl/workbook.xml")
     formats = styles.count(b"<xf") + styles.count(b":xf")
     if formats > MAX_CELL_FORMATS:
         raise WorkbookError(f"「{path}」有{formats}种单元格格式，超过 Excel 的上限{MAX_CELL_FORMATS}种（不是 Excel 保存的文件），"
                             "已拒绝读取")
+    names = workbook.count(b"<definedName ") + workbook.count(b":definedName ")
+    if names > MAX_DEFINED_NAMES:
+        raise WorkbookError(f"「{path}」有{names}个定义名称，超过{MAX_DEFINED_NAMES}个的上限（评价工作簿只有几十个），已拒绝读取")
 
 
 def _refuse_dtds(path: Path, members: list[zipfile.ZipInfo]) -> None:

@@ -62,7 +62,7 @@ def embed(wb: Workbook, rs: Ruleset) -> None:
     wb.defined_names[NAME_RULESET] = DefinedName(NAME_RULESET, attr_text=f"{absolute(EMBED_SHEET, 'A1')}:$A${len(rows)}")
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
+def defined_names(job: BuildJob) -> dict[str, str]:
     return {NAME_RULESET_REF: RULESET_CELL, NAME_LAYOUT: LAYOUT_CELL}  # NAME_RULESET is set by ``embed``
 
 

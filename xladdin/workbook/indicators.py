@@ -298,7 +298,7 @@ def _highlights(ws: Worksheet, first: int, last: int) -> None:
     S.highlight(ws, f"{results} {override}{first}:{override}{last}", f'${override}{first}<>""', S.AMBER_FILL, S.AMBER_FONT)
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
+def defined_names(job: BuildJob) -> dict[str, str]:
     return {}
 
 

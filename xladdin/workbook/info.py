@@ -136,7 +136,7 @@ def _build_progress(ws: Worksheet, points: list[ProgressPoint]) -> None:
         rate.add(f"B{row}")
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
+def defined_names(job: BuildJob) -> dict[str, str]:
     return {}
 
 

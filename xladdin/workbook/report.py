@@ -36,7 +36,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     ws.print_area = f"{TITLE_COLUMN}1:{TEXT_COLUMN}1"  # the texts hold {placeholders}: the report prints them filled
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
+def defined_names(job: BuildJob) -> dict[str, str]:
     return {}
 
 

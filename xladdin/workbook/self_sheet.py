@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import (
@@ -32,8 +33,10 @@ from scoring import (
     parse_number,
     round2,
     structure_of,
+    with_unit,
 )
 
+from . import basic_data
 from . import style as S
 from .file import WorkbookError, WorkbookFile
 from .file import NAME_RULESET
@@ -57,6 +60,9 @@ LOOKUP_FIRST_ROW = 5
 STRUCTURE_NOTE = ("表样设置：黄色的分值可按本地区的自评表修改（如产出指标55分、效益指标25分），各一级指标的分值合计随即重新核对；"
                   "各一级指标分值之和应等于总分。上一级、二级指标名称、预算执行率的计分方式等见 pe-eval new 所用的规则集（或评价数据 JSON 的 self_form.structure）")
 BUTTON_CELLS = ("B3", "D3")  # left free for the buttons the Windows installer adds (xladdin.BUTTONS)
+# 一、基本情况 of the 自评报告, below the form (the narrative sections of the same meaning in the evaluation data)
+BASIC_SECTIONS = {"functions": "主要职能", "org": "机构设置和人员情况", "funds": "年度预算安排情况"}
+BASIC_TITLE = "自评报告“一、基本情况”（年度预算安排情况空白时，报告按资金情况自动生成）"
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,10 @@ def columns(rs: Ruleset) -> list[Column]:
     target = [Column("target", "年初指标值", 14), Column("adjusted", "调整指标值", 14)] if rs.rows.adjusted_targets \
         else [Column("target", "年度指标值", 16)]
     entered = "得分系数" if rs.rows.default_method == "系数" else "评定得分（定性）/得分系数"
+    optional = [*([Column("nature", "指标性质", 8)] if rs.rows.nature_column else []),
+                *([Column("unit", "计量单位", 8)] if rs.rows.unit_column else [])]
     found = [Column("level1", "一级指标", 10), Column("level2", "二级指标", 14), Column("name", "三级指标", 24),
-             *target, Column("actual", "实际完成值", 16),
+             *optional, *target, Column("actual", "实际完成值", 16),
              Column("weight", "指标权重" if rs.rows.default_method == "系数" else "分值", 9), Column("method", "计分方式", 9),
              Column("entered", entered, 11), Column("score", "得分", 9), Column("reported", "自评得分", 9)]
     if rs.rows.core_column:
@@ -126,6 +134,12 @@ def layout(rs: Ruleset, table_rows: int = PREPARED_ROWS) -> Layout:
     return Layout(fixed_rows, goal, header, header + 1, total, results, results + 7)
 
 
+def basic_rows(rs: Ruleset, lay: Layout) -> dict[str, int]:
+    """The rows of the 基本情况 texts, after the 表样设置 block (their title row just above)."""
+    first = lay.level1_header + len(rs.level1) + 3
+    return {key: first + offset for offset, key in enumerate(BASIC_SECTIONS)}
+
+
 def _table_rows(evaluation: Evaluation | None) -> int:
     form = evaluation.self_form if evaluation else None
     return max(PREPARED_ROWS, len(form.rows) if form else 0)
@@ -137,16 +151,36 @@ def fund_cell(line: str, column: str) -> str:
 
 def _source_cell(source: str) -> str:
     kind, line, column = source.split(".")
+    if kind == "basic":
+        return f"{basic_data.NAME}!{basic_data.cell(source)}"
     if kind != "fund":
-        raise ValueError(f"自评表的固定指标只能引用资金情况（fund.…），不能引用「{source}」")
+        raise ValueError(f"自评表的固定指标只能引用资金情况（fund.…）或基础数据表（basic.…），不能引用「{source}」")
     return fund_cell(line, column)
 
 
 # ── formulas: one declaration for the builder and the check ──
 def _row_args(c: dict[str, str], row: int) -> str:
-    adjusted = f"{c['adjusted']}{row}" if "adjusted" in c else '""'
-    keys = ("level2", "name", "target", "actual", "weight", "method", "entered")
-    return ",".join([NAME_RULESET, *(f"{c[k]}{row}" for k in keys), adjusted])
+    """The row's cells as PE_ROW_SCORE takes them; with the optional columns, 计量单位 joined to a bare number and
+    指标性质 定性 for a blank 计分方式, as ``TargetRow.effective_*`` do in the core."""
+    args = {k: f"{c[k]}{row}" for k in ("level2", "name", "target", "actual", "weight", "method", "entered")}
+    args["adjusted"] = f"{c['adjusted']}{row}" if "adjusted" in c else '""'
+    if "unit" in c:
+        for key in ("target", "actual", "adjusted"):
+            args[key] = _with_unit(args[key], f"{c['unit']}{row}") if key in c else args[key]
+    if "nature" in c:
+        method, nature = args["method"], f"{c['nature']}{row}"
+        args["method"] = f'IF(AND(TRIM({method})="",TRIM({nature})="定性"),"定性",{method}&"")'
+    keys = ("level2", "name", "target", "actual", "weight", "method", "entered", "adjusted")
+    return ",".join([NAME_RULESET, *(args[k] for k in keys)])
+
+
+def _with_unit(cell: str, unit: str) -> str:
+    """``cell`` followed by the unit when it is a bare number (a number, or text of digits and at most one point)."""
+    digits = cell
+    for char in "0123456789.":
+        digits = f'SUBSTITUTE({digits},"{char}","")'
+    bare = f'OR(ISNUMBER({cell}),AND(ISNUMBER(--{cell}),{digits}=""))'
+    return f'IF({cell}="","",IF(AND(TRIM({unit})<>"",{bare}),{cell}&TRIM({unit}),{cell}))'
 
 
 def row_formulas(rs: Ruleset, row: int) -> dict[str, str]:
@@ -163,9 +197,40 @@ def row_formulas(rs: Ruleset, row: int) -> dict[str, str]:
 
 
 def _fixed_formulas(rs: Ruleset, row: int, indicator: Indicator) -> dict[str, str]:
+    """Blank while none of the fund cells it reads is filled (a blank form prints no 缺少输入 message)."""
     refs = [_source_cell(ref.source or "") for ref in indicator.rule.inputs()]
     args = ",".join([NAME_RULESET, f'"{indicator.code}"', *(refs + ['""'] * (2 - len(refs))), '""', '""'])
-    return {f"D{row}": f"=PE_SCORE({args})", f"F{row}": f"=PE_EXPLAIN({args})"}
+    empty = ",".join(f'{ref}=""' for ref in refs)
+    blank = f"AND({empty})" if refs else "FALSE"
+    unit = f'IF({MONEY_UNIT}="元","元","万元")'  # the ruleset states amounts in 万元; the core in the block's unit
+    return {f"D{row}": f'=IF({blank},"",PE_SCORE({args}))',
+            f"F{row}": f'=IF({blank},"",SUBSTITUTE(PE_EXPLAIN({args}),"万元",{unit}))'}
+
+
+def _earlier_formulas(rs: Ruleset, lay: Layout) -> dict[str, tuple[str, ...]]:
+    """What workbooks written before the blank guards hold in the fixed rows and the 一级 checks (still right)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for indicator in fixed(rs):
+        row = lay.fixed_rows[indicator.code]
+        refs = [_source_cell(ref.source or "") for ref in indicator.rule.inputs()]
+        args = ",".join([NAME_RULESET, f'"{indicator.code}"', *(refs + ['""'] * (2 - len(refs))), '""', '""'])
+        found[f"D{row}"], found[f"F{row}"] = (f"=PE_SCORE({args})",), (f"=PE_EXPLAIN({args})",)
+    for row in range(lay.level1_header + 1, lay.level1_header + 1 + len(rs.level1)):
+        found[f"E{row}"] = (f'=IF(B{row}=C{row},"✓","分值合计"&B{row}&"分，应为"&C{row}&"分")',)
+    return found
+
+
+def _fixed_blank(indicator: Indicator, form: SelfForm) -> bool:
+    """None of the fund amounts the fixed indicator reads is filled: its cells show blank (``_fixed_formulas``)."""
+    refs = [(ref.source or "").split(".") for ref in indicator.rule.inputs()]
+    return bool(refs) and all(_source_value(form, kind, line, column) is None for kind, line, column in refs)
+
+
+def _source_value(form: SelfForm, kind: str, line: str, column: str) -> object:
+    """The amount a fixed indicator's ``fund.…`` or ``basic.…`` reference reads (None when blank)."""
+    if kind == "basic":
+        return None if form.basic is None else getattr(form.basic.staff if line == "staff" else form.basic.line(line), column)
+    return getattr(form.fund.line(line), column)
 
 
 def _lookup_range(rs: Ruleset) -> str:
@@ -192,6 +257,7 @@ def result_formulas(rs: Ruleset, lay: Layout) -> dict[str, str]:
                                           if lay.fixed_rows else ""),
     }
     first = lay.level1_header + 1
+    untouched = f"COUNTA({c['level2']}{lay.first_row}:{c['level2']}{lay.last_row})=0"  # no row has a 二级 yet
     for i, group in enumerate(rs.level1):
         row = first + i
         own = [(f"C{lay.fixed_rows[ind.code]}", f"D{lay.fixed_rows[ind.code]}") for ind in fixed(rs)
@@ -200,7 +266,7 @@ def result_formulas(rs: Ruleset, lay: Layout) -> dict[str, str]:
         also_s = "".join(f",{s}" for _, s in own)
         found[f"B{row}"] = f'=SUMIF({levels},A{row},{weights}){plus_w}'
         found[f"D{row}"] = f'=ROUND(SUM(SUMIF({levels},A{row},{scores}){also_s}),2)'
-        found[f"E{row}"] = f'=IF(B{row}=C{row},"✓","分值合计"&B{row}&"分，应为"&C{row}&"分")'
+        found[f"E{row}"] = f'=IF({untouched},"",IF(B{row}=C{row},"✓","分值合计"&B{row}&"分，应为"&C{row}&"分"))'
     checks = f"E{first}:E{first + len(rs.level1) - 1}"
     found[f"C{r + 1}"] = (f'=IF(OR(C{r + 3}>0,COUNTIF({checks},"✓")<{len(rs.level1)}),"{INCOMPLETE}",'
                           f"PE_GRADE(C{r},{NAME_RULESET}))")
@@ -241,6 +307,7 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     _build_goal(ws, lay, form, last)
     _build_rows(ws, rs, lay, form)
     _build_results(ws, rs, lay, form, last)
+    _build_basic(ws, rs, lay, evaluation.narrative if evaluation else {}, last)
     _build_lookup(ws, rs)
     S.widths(ws, {get_column_letter(i): column.width for i, column in enumerate(columns(rs), start=1)})
     S.fit_rows(ws, range(2, lay.total_row))
@@ -359,6 +426,7 @@ def _build_rows(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm) -> None
                        "空白按年度指标值判断：数值→正向（≤为反向，=为等于），日期/天数→时限，文字→定性")
     weights = S.decimal_at_least(ws, 0, "该指标的分值，如 5")
     core = S.choice(ws, ["是", "否"], "是否核心指标")
+    nature = S.choice(ws, ["定量", "定性"], "指标性质；定性且计分方式空白时按定性计分（评定得分）") if "nature" in c else None
     names = {g.code: g.name for g in rs.open_groups}
     for index in range(lay.last_row - lay.first_row + 1):
         row = lay.first_row + index
@@ -366,7 +434,8 @@ def _build_rows(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm) -> None
         values = {"level2": names.get(item.group, item.group) or None, "name": item.name or None,
                   "target": _shown(item.target), "adjusted": _shown(item.adjusted_target), "actual": _shown(item.actual),
                   "weight": _shown(item.weight), "method": item.method or None, "entered": _shown(item.entered),
-                  "reported": _shown(item.reported), "core": "是" if item.core else None, "reason": item.reason or None}
+                  "reported": _shown(item.reported), "core": "是" if item.core else None, "reason": item.reason or None,
+                  "unit": item.unit or None, "nature": item.nature or None}
         for key, value in values.items():
             if key in c:
                 text = key in ("target", "adjusted", "actual")
@@ -374,6 +443,8 @@ def _build_rows(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm) -> None
         groups.add(f"{c['level2']}{row}")
         methods.add(f"{c['method']}{row}")
         weights.add(f"{c['weight']}{row}")
+        if nature is not None:
+            nature.add(f"{c['nature']}{row}")
         if "core" in c:
             core.add(f"{c['core']}{row}")
         for ref, formula in row_formulas(rs, row).items():
@@ -426,6 +497,22 @@ def _build_results(ws: Worksheet, rs: Ruleset, lay: Layout, form: SelfForm, last
             S.computed_cell(ws, f"{column}{row}", formulas[f"{column}{row}"], S.SCORE if column in "BD" else None)
 
 
+def _build_basic(ws: Worksheet, rs: Ruleset, lay: Layout, narrative: dict[str, str], last: str) -> None:
+    rows = basic_rows(rs, lay)
+    title = min(rows.values()) - 1
+    width = sum(column.width for column in columns(rs)[2:])
+    S.header_row(ws, title, [("A", BASIC_TITLE)])
+    ws.merge_cells(f"A{title}:{last}{title}")
+    ws.row_breaks.append(Break(id=title - 1))  # the report's texts print on a page of their own, never split from their title
+    for key, row in rows.items():
+        S.label_cell(ws, f"A{row}", BASIC_SECTIONS[key], bold=True)
+        ws.merge_cells(f"A{row}:B{row}")
+        text = narrative.get(key) or None
+        S.input_cell(ws, f"C{row}", text, wrap=True)
+        ws.merge_cells(f"C{row}:{last}{row}")
+        ws.row_dimensions[row].height = max(64, S.wrapped_lines(text or "", width) * S.LINE_HEIGHT + 3)
+
+
 def _build_lookup(ws: Worksheet, rs: Ruleset) -> None:
     """二级 → 一级 names, for the 一级指标 column's VLOOKUP (works without the add-in, in WPS too)."""
     first = get_column_letter(len(columns(rs)) + 2)
@@ -437,8 +524,8 @@ def _build_lookup(ws: Worksheet, rs: Ruleset) -> None:
     S.widths(ws, {first: 16, second: 12})
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
-    r = layout(rs).results_row
+def defined_names(job: BuildJob) -> dict[str, str]:
+    r = layout(job.rs, _table_rows(job.evaluation)).results_row  # the rows the sheet was built with
     return {NAME_TOTAL: f"C{r}", NAME_GRADE: f"C{r + 1}", NAME_REPORTED_TOTAL: f"C{r + 4}", NAME_ISSUES: f"C{r + 5}"}
 
 
@@ -480,6 +567,9 @@ def read(book: WorkbookFile, reading: Reading) -> None:
         issues=book.text(NAME, issues),
     )
     reading.fields["self_form"] = form
+    basic = basic_rows(rs, lay)
+    reading.fields["narrative"] = {key: text for key, row in basic.items() if (text := book.text(NAME, f"C{row}"))}
+    reading.provenance.update({f"narrative.{key}": f"{NAME}!C{row}" for key, row in basic.items()})
     reading.provenance["self_form.reported_total"] = f"{NAME}!{reported_total}"
     for ind in fixed(rs):
         reading.provenance[f"indicators.{ind.code}.reported"] = f"{NAME}!E{lay.fixed_rows[ind.code]}"
@@ -560,7 +650,8 @@ def _read_fund(book: WorkbookFile, reading: Reading) -> FundBlock:
     return FundBlock.model_validate(fund)
 
 
-_ROW_KEYS = ("level2", "name", "target", "adjusted", "actual", "weight", "method", "entered", "reported", "core", "reason")
+_ROW_KEYS = ("level2", "name", "target", "adjusted", "actual", "weight", "method", "entered", "reported", "core", "reason",
+             "unit", "nature")
 
 
 def _read_row(book: WorkbookFile, rs: Ruleset, row: int) -> TargetRow:
@@ -568,9 +659,10 @@ def _read_row(book: WorkbookFile, rs: Ruleset, row: int) -> TargetRow:
     values: dict[str, object] = {key: _value(book.raw(NAME, f"{c[key]}{row}")) for key in _ROW_KEYS if key in c}
     names = {g.name: g.code for g in rs.open_groups}
     group = str(values.get("level2") or "").strip()
-    text = {key: str(values.get(key) or "").strip() for key in ("name", "method", "reason")}
+    text = {key: str(values.get(key) or "").strip() for key in ("name", "method", "reason", "unit", "nature")}
     return TargetRow.model_validate({
         "group": names.get(group, group), "name": text["name"], "method": text["method"], "reason": text["reason"],
+        "unit": text["unit"], "nature": text["nature"],
         "target": values.get("target"), "adjusted_target": values.get("adjusted"), "actual": values.get("actual"),
         "weight": values.get("weight"), "entered": values.get("entered"), "reported": values.get("reported"),
         "core": str(values.get("core") or "").strip() == "是",
@@ -614,6 +706,7 @@ def expected(assessment: Assessment) -> list[Expected]:
     form = evaluation.self_form or SelfForm()
     c = col(rs)
     lay = layout(rs, _table_rows(evaluation))
+    earlier = _earlier_formulas(rs, lay)
     found: list[Expected] = []
     for line, row in FUND_ROWS.items():
         amounts = form.fund.line(line)
@@ -628,9 +721,14 @@ def expected(assessment: Assessment) -> list[Expected]:
         result = results[indicator.code]
         row = lay.fixed_rows[indicator.code]
         score = float(result.score) if result.score is not None else result.explanation
+        explanation = result.explanation
+        if _fixed_blank(indicator, form):
+            score = explanation = ""
         formulas = _fixed_formulas(rs, row, indicator)
-        found += [Expected(f"{NAME}!D{row}", f"{indicator.code}得分", formulas[f"D{row}"], score),
-                  Expected(f"{NAME}!F{row}", f"{indicator.code}计分说明", formulas[f"F{row}"], result.explanation)]
+        found += [Expected(f"{NAME}!D{row}", f"{indicator.code}得分", formulas[f"D{row}"], score,
+                           earlier=earlier[f"D{row}"]),
+                  Expected(f"{NAME}!F{row}", f"{indicator.code}计分说明", formulas[f"F{row}"], explanation,
+                           earlier=earlier[f"F{row}"])]
     shown = []
     for index in range(lay.last_row - lay.first_row + 1):
         row = lay.first_row + index
@@ -643,7 +741,7 @@ def expected(assessment: Assessment) -> list[Expected]:
                                            ("explain", "计分说明", explain))]
     values = _result_values(assessment, lay, shown)
     what = {f"C{lay.results_row}": "总分", f"C{lay.results_row + 1}": "等级"}
-    found += [Expected(f"{NAME}!{ref}", what.get(ref, f"{NAME}!{ref}"), formula, values[ref])
+    found += [Expected(f"{NAME}!{ref}", what.get(ref, f"{NAME}!{ref}"), formula, values[ref], earlier=earlier.get(ref, ()))
               for ref, formula in result_formulas(rs, lay).items()]
     return found
 
@@ -653,8 +751,8 @@ def _row_value(rs: Ruleset, item: TargetRow) -> tuple[_RowValue, str]:
     names = {g.code: g.name for g in rs.open_groups}
     parents = row_groups(rs)
     group = names.get(item.group, item.group)
-    args = (rs, group, item.name, item.target, item.actual, item.weight, item.method, item.entered,
-            item.adjusted_target)
+    args = (rs, group, item.name, with_unit(item.target, item.unit), item.effective_actual, item.weight,
+            item.effective_method, item.entered, with_unit(item.adjusted_target, item.unit))
     level1 = parents.get(group, "二级指标有误") if group else ""
     score, explain = cells.row_cells(*args)
     return _RowValue(level1, _number(item.weight), score), explain
@@ -665,9 +763,12 @@ def _result_values(assessment: Assessment, lay: Layout, shown: list[_RowValue]) 
     rs, card = assessment.ruleset, assessment.scorecard
     c = col(rs)
     results = {r.code: r for r in card.indicators}
+    form = assessment.evaluation.self_form or SelfForm()
     fixed_scores = [results[i.code].score for i in fixed(rs)]
     row_scores = [v.score if isinstance(v.score, float) else 0.0 for v in shown]
-    unscored = sum(1 for v in shown if isinstance(v.score, str) and v.score) + sum(s is None for s in fixed_scores)
+    unscored = sum(1 for v in shown if isinstance(v.score, str) and v.score) + \
+        sum(results[i.code].score is None and not _fixed_blank(i, form) for i in fixed(rs))
+    untouched = not any(v.level1 for v in shown)  # no row has a 二级: the 一级 checks show blank
     r = lay.results_row
     total = _round2(sum(row_scores) + sum(float(s) for s in fixed_scores if s is not None))
     values: dict[str, float | str] = {
@@ -686,9 +787,9 @@ def _result_values(assessment: Assessment, lay: Layout, shown: list[_RowValue]) 
             sum(float(results[i.code].score or 0) for i in own)
         values[f"B{row}"], values[f"D{row}"] = float(weight), _round2(score)
         agrees = weight == float(top.weight)
-        values[f"E{row}"] = "✓" if agrees else \
+        values[f"E{row}"] = "" if untouched else "✓" if agrees else \
             f"分值合计{fmt_points(Decimal(repr(weight)))}分，应为{fmt_points(top.weight)}分"
-        agreeing += agrees
+        agreeing += agrees and not untouched
     grade = cells.grade(total, rs)
     values[f"C{r + 1}"] = INCOMPLETE if unscored or agreeing < len(rs.level1) else grade
     return values

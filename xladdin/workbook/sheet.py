@@ -64,8 +64,8 @@ class SheetModule(Protocol):
     def build(self, ws: Worksheet, job: BuildJob) -> None:
         """Write the sheet."""
 
-    def defined_names(self, rs: Ruleset) -> dict[str, str]:
-        """Defined names this sheet owns: name → cell on this sheet."""
+    def defined_names(self, job: BuildJob) -> dict[str, str]:
+        """Defined names this sheet owns: name → cell on this sheet, as built for ``job``."""
 
     def read(self, book: WorkbookFile, reading: Reading) -> None:
         """Add this sheet's inputs to ``reading`` (raises WorkbookError for a cell it cannot read)."""

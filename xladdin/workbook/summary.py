@@ -181,8 +181,8 @@ def _indicator_check(score: str, row: int) -> str:
     return (f'=IF(ISNUMBER({score}),IF({override}="","✓",IF({used},"{OVERRIDDEN}","{OVERRIDE_UNUSED}")),{score})')
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
-    lay = layout(rs)
+def defined_names(job: BuildJob) -> dict[str, str]:
+    lay = layout(job.rs)
     return {NAME_TOTAL: f"D{lay.total_row}", NAME_GRADE: f"D{lay.grade_row}"}
 
 

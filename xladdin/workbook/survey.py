@@ -196,7 +196,7 @@ def _build_question(ws: Worksheet, number: int, values: dict[str, object],
         ws[ref].alignment = S.CENTER
 
 
-def defined_names(rs: Ruleset) -> dict[str, str]:
+def defined_names(job: BuildJob) -> dict[str, str]:
     return {"有效问卷数": VALID, "问卷综合得分": cell("average"), "问卷满意率": cell("rate")}
 
 
