@@ -32,7 +32,7 @@ FAR_CELL = [  # the far cell in every way XML lets a position be written
     f"<c r='{FAR}' t='inlineStr'><is><t>x</t></is></c>",
     f'<c r = "{FAR}" t="inlineStr"><is><t>x</t></is></c>',
     f'<c r="{FAR.lower()}" t="inlineStr"><is><t>x</t></is></c>',
-    f'<c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    '<c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c>',
     f'<C R="{FAR}" T="inlineStr"><IS><T>x</T></IS></C>',  # upper-case XML
     f'<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="{FAR}"><x:v>1</x:v></x:c>',
 ]

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from scoring import BasicData, assess, load_ruleset, resolve_source, sample_evaluation, structure_of
 from scoring.rules.ruleset import parse_ruleset
 from scoring.model.sources import describe
+from formula_engine import calculate, same
 from xladdin.workbook import assess_workbook, basic_data, expected_cells, self_sheet, sheets_for, workbook_bytes
 
 SELF = load_ruleset("self-2020")
@@ -86,7 +87,6 @@ def _control_rate_ruleset():
 
 
 def test_a_three_public_control_rate_rule_scores_from_the_table(tmp_path):
-    from test_self_structure_workbook import _calculate
 
     rs, code = _control_rate_ruleset()
     sample = sample_evaluation("self-2020")
@@ -100,7 +100,7 @@ def test_a_three_public_control_rate_rule_scores_from_the_table(tmp_path):
     assert next(r.score for r in from_book.scorecard.indicators if r.code == code) == Decimal("4.75")
     row = self_sheet.layout(from_book.ruleset).fixed_rows[code]
     assert f"{basic_data.NAME}!D10" in load_workbook(path)[self_sheet.NAME][f"D{row}"].value
-    assert _calculate(path)[f"{self_sheet.NAME}!D{row}"] == 4.75
+    assert calculate(path)[f"{self_sheet.NAME}!D{row}"] == 4.75
 
 
 UNIT_ROWS = [  # 二级, 三级, 指标性质, 计量单位, 年度指标值, 实际完成值, 分值, 评定得分 → hand-computed score
@@ -149,7 +149,6 @@ def test_the_workbook_has_the_basic_sheet_and_columns_only_when_the_structure_na
 
 
 def test_the_formulas_agree_with_the_core(tmp_path):
-    from test_self_structure_workbook import _calculate, _same
 
     path = tmp_path / "basic.xlsx"
     path.write_bytes(workbook_bytes(SELF, _evaluation(rows=_unit_rows())))
@@ -160,12 +159,12 @@ def test_the_formulas_agree_with_the_core(tmp_path):
     ws[f"{c['actual']}{first + 3}"] = "450"
     wb.save(path)
     got = assess_workbook(path)
-    values = _calculate(path)
+    values = calculate(path)
     assert values[f"{basic_data.NAME}!D{basic_data.CHECK_ROWS['three_public']}"] == -0.5
     assert values[f"{basic_data.NAME}!B{basic_data.STAFF_RATE_ROW}"] == 0.9
     scores = [values[f"{self_sheet.NAME}!{c['score']}{first + i}"] for i in range(len(UNIT_ROWS))]
     assert scores == [float(row[-1]) for row in UNIT_ROWS]
-    wrong = [e.place for e in expected_cells(got) if e.value not in (None, "") and not _same(values.get(e.place), e.value)]
+    wrong = [e.place for e in expected_cells(got) if e.value not in (None, "") and not same(values.get(e.place), e.value)]
     assert wrong == []
 
 

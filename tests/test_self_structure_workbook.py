@@ -1,19 +1,16 @@
 """The 表样设置 rows on the 自评表 sheet: the 一级 分值 are inputs; changing them re-checks the rows live (formulas)
 and in the core, which agree; every shipped preset round-trips (new → fill → score equals the JSON route)."""
 import json
-import re
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from scoring import assess, cells, load_ruleset, sample_evaluation
+from scoring import assess, load_ruleset, sample_evaluation
 from xladdin.cli import main
 from xladdin.workbook import assess_workbook, expected_cells, self_sheet, workbook_bytes
 
-formulas = pytest.importorskip("formulas")
-np = pytest.importorskip("numpy")
-schedula = pytest.importorskip("schedula")
+from formula_engine import calculate, same
 
 SELF = load_ruleset("self-2020")
 ROWS = [  # 二级, 三级, 年度指标值, 实际完成值, 分值 → hand-computed score with 产出55/效益25
@@ -29,30 +26,6 @@ ROWS = [  # 二级, 三级, 年度指标值, 实际完成值, 分值 → hand-co
     ("社会效益指标", "政策知晓率", "≥80%", "84%", 8, Decimal("8")),
     ("服务对象满意度指标", "学员满意度", "≥90%", "95%", 10, Decimal("10")),
 ]
-
-
-def _excel_value(value):
-    if isinstance(value, np.ndarray):
-        return [[_excel_value(v) for v in row] for row in value.tolist()]
-    if value is schedula.EMPTY or value is None or (isinstance(value, str) and value == ""):
-        return None
-    if isinstance(value, formulas.tokens.operand.XlError):
-        return str(value)
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _calculate(path) -> dict[str, object]:
-    registry = formulas.get_functions()
-    for name, func in {"PE_SCORE": cells.score, "PE_EXPLAIN": cells.explain, "PE_GRADE": cells.grade,
-                       "PE_ROW_SCORE": cells.row_score, "PE_ROW_EXPLAIN": cells.row_explain}.items():
-        registry[name] = formulas.functions.wrap_func(lambda *args, _f=func: _f(*(_excel_value(a) for a in args)))
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    found = {}
-    for key, ranges in solution.items():
-        match = re.fullmatch(r"'\[[^\]]+\](.+)'!([A-Z]+\d+)", key)
-        if match:
-            found[f"{match.group(1).upper()}!{match.group(2)}"] = _excel_value(np.asarray(ranges.value).ravel()[0])
-    return found
 
 
 def _fill(path, rs, level1: dict[str, int], rows=ROWS):
@@ -87,20 +60,14 @@ def test_change_the_level1_weights_in_the_block_and_rows_summing_to_them_are_fin
     # 产出 13.5 + 8 + 7.84 + 8 + 6.8 + 8 = 52.14; 效益 5 + 6 + 5.4 + 8 = 24.4; 满意度 10; 执行 8.80
     assert card["subtotals"]["A"] == 52.14 and card["subtotals"]["B"] == 24.4
     assert (card["total"], card["grade"], card["complete"]) == (95.34, "优", True)
-    values = _calculate(path)
+    values = calculate(path)
     lay = self_sheet.layout(SELF)
     assert values[f"自评表!C{lay.results_row}"] == 95.34 and values[f"自评表!C{lay.results_row + 1}"] == "优"
     checks = [values[f"自评表!E{lay.level1_header + i}"] for i in range(1, 5)]
     assert checks == ["✓"] * 4  # 产出 55, 效益 25, 满意度 10, 预算执行率 10: the formulas re-checked the new 分值
     wrong = [e.place for e in expected_cells(assessment) if e.value not in (None, "")
-             and not _same(values.get(e.place), e.value)]
+             and not same(values.get(e.place), e.value)]
     assert wrong == []
-
-
-def _same(actual, expected) -> bool:
-    if isinstance(expected, float):
-        return isinstance(actual, (int, float)) and round(actual, 6) == expected
-    return (actual or "") == expected
 
 
 def test_the_old_weights_are_refused_live_and_by_the_core(tmp_path):
@@ -110,7 +77,7 @@ def test_the_old_weights_are_refused_live_and_by_the_core(tmp_path):
     assessment = assess_workbook(path)
     assert any("一级指标「产出指标」分值50分，其下三级指标分值合计55分" in f.message for f in assessment.findings
                if f.code == "SELF-ROW")
-    values = _calculate(path)
+    values = calculate(path)
     lay = self_sheet.layout(SELF)
     assert values[f"自评表!E{lay.level1_header + 1}"] == "分值合计55分，应为50分"
     assert values[f"自评表!C{lay.results_row + 1}"] == "未完成" and assessment.scorecard.grade is None
@@ -144,9 +111,9 @@ def test_each_preset_round_trips_new_fill_score_equals_the_json_route(tmp_path, 
     got = assessment.scorecard
     assert (got.total, got.grade, got.complete) == (expected.total, expected.grade, expected.complete)
     assert {r.code: r.score for r in got.indicators} == {r.code: r.score for r in expected.indicators}
-    values = _calculate(path)  # and the formulas show the same
+    values = calculate(path)  # and the formulas show the same
     assert [e.place for e in expected_cells(assessment) if e.value not in (None, "")
-            and not _same(values.get(e.place), e.value)] == []
+            and not same(values.get(e.place), e.value)] == []
 
 
 def test_a_json_structure_with_a_top_level_lays_out_the_workbook(tmp_path):
@@ -160,11 +127,11 @@ def test_a_json_structure_with_a_top_level_lays_out_the_workbook(tmp_path):
     got = assess_workbook(path)
     assert (got.scorecard.total, got.scorecard.grade) == (Decimal("88.90"), expected.scorecard.grade)
     assert [(g.name, g.weight) for g in got.ruleset.level1] == [("预算执行", 15), ("年度绩效目标", 85)]
-    values = _calculate(path)
+    values = calculate(path)
     lay = self_sheet.layout(got.ruleset)
     assert values[f"自评表!C{lay.results_row}"] == 88.9
     assert [values[f"自评表!E{lay.level1_header + i}"] for i in (1, 2)] == ["✓", "✓"]
-    wrong = [e.place for e in expected_cells(got) if e.value not in (None, "") and not _same(values.get(e.place), e.value)]
+    wrong = [e.place for e in expected_cells(got) if e.value not in (None, "") and not same(values.get(e.place), e.value)]
     assert wrong == []
 
 
@@ -182,8 +149,8 @@ def test_the_split_by_nature_beside_the_fund_block_is_read_and_checked_live(tmp_
     nature = [f for f in assessment.findings if f.code == "FUND-NATURE"]  # budget 320 + 170 = 490 ≠ 500
     assert [(f.where, f.expected, f.actual) for f in nature] == [("自评表!D6", Decimal("490"), Decimal("500"))]
     assert assessment.evaluation.self_form.fund.basic.final == Decimal("300")
-    values = _calculate(path)
+    values = calculate(path)
     check = self_sheet.NATURE_CHECK_ROW
     assert [values[f"自评表!{c}{check}"] for c in "HIJ"] == ["✓", "≠年度资金总额", "✓"]
     assert [e.place for e in expected_cells(assessment) if e.value not in (None, "")
-            and not _same(values.get(e.place), e.value)] == []
+            and not same(values.get(e.place), e.value)] == []

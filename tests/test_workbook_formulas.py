@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from scoring import IDENTITIES, assess, cells, load_ruleset, sample_evaluation
+from scoring import IDENTITIES, assess, load_ruleset, sample_evaluation
 from xladdin.workbook import build_templates
 from xladdin.cli import main
 from xladdin.workbook import SHEET_NAMES, assess_workbook, expected_cells, open_workbook
@@ -15,46 +15,15 @@ from xladdin.workbook import accounts as accounts_sheet
 from xladdin.workbook import indicators as indicators_sheet
 from xladdin.workbook import summary as summary_sheet
 
-formulas = pytest.importorskip("formulas")
-np = pytest.importorskip("numpy")
-schedula = pytest.importorskip("schedula")
+import formula_engine
+from formula_engine import same
 
 SAMPLE = build_templates.TEMPLATES_DIR / build_templates.sample_name()
-UDFS = {"PE_SCORE": cells.score, "PE_EXPLAIN": cells.explain, "PE_GRADE": cells.grade,
-        "PE_SURVEY_TOTAL": cells.survey_total, "PE_SURVEY_AVG": cells.survey_avg, "PE_CHECK": cells.check,
-        "PE_ROW_SCORE": cells.row_score, "PE_ROW_EXPLAIN": cells.row_explain}
-
-
-def _excel_value(value):
-    """What xlwings would hand the UDF: Python scalars, None for blank, error text, 2-D lists for ranges."""
-    if isinstance(value, np.ndarray):
-        return [[_excel_value(v) for v in row] for row in value.tolist()]
-    if value is schedula.EMPTY or value is None or (isinstance(value, str) and value == ""):
-        return None
-    if isinstance(value, formulas.tokens.operand.XlError):
-        return str(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 @pytest.fixture(scope="module")
 def calculate():
-    registry = formulas.get_functions()
-    for name, func in UDFS.items():
-        registry[name] = formulas.functions.wrap_func(lambda *args, _f=func: _f(*(_excel_value(a) for a in args)))
-
-    def run(path) -> dict[str, object]:
-        solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-        found = {}
-        for key, ranges in solution.items():
-            match = re.fullmatch(r"'\[[^\]]+\](.+)'!([A-Z]+\d+)", key)
-            if match:
-                value = np.asarray(ranges.value).ravel()[0]
-                found[f"{match.group(1).upper()}!{match.group(2)}"] = _excel_value(value)
-        return found
-
-    return run
+    return formula_engine.calculate
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +37,6 @@ def _pe_cells(path) -> dict[str, str]:
             for c in row if c.data_type == "f" and "PE_" in c.value}
 
 
-def _same(actual, expected) -> bool:
-    if isinstance(expected, float):
-        return isinstance(actual, (int, float)) and round(actual, 6) == expected
-    return (actual or "") == expected
-
-
 def test_every_pe_cell_equals_the_core(sample_values):
     book = open_workbook(SAMPLE)
     assessment = assess(sample_evaluation(), book.ruleset)
@@ -83,7 +46,7 @@ def test_every_pe_cell_equals_the_core(sample_values):
     checked = 0
     for place in pe:
         if place in expected:
-            assert _same(sample_values[place], expected[place]), f"{place}: {sample_values[place]!r} ≠ {expected[place]!r}"
+            assert same(sample_values[place], expected[place]), f"{place}: {sample_values[place]!r} ≠ {expected[place]!r}"
             checked += 1
     assert checked == len([p for p in pe if p in expected]) >= 31 * 2 + 20  # scores, explanations, checks…
     assert sample_values["指标体系!M19"] == 3.36 and sample_values["指标体系!N19"].startswith("人工评定3.36分")
@@ -109,7 +72,7 @@ def test_every_formula_value_the_core_computes_equals_the_formula_engine(calcula
     expected = expected_cells(_workbook_assessment(path))
     assert len(expected) > (120 if "self" in name else 250)
     wrong = [f"{e.place}: engine {computed.get(e.place)!r} ≠ core {e.value!r}" for e in expected
-             if not _same(computed.get(e.place), e.value)]
+             if not same(computed.get(e.place), e.value)]
     assert wrong == []
 
 

@@ -17,7 +17,6 @@ from scoring import (
     Accounts,
     Assessment,
     Identity,
-    Ruleset,
     cells,
     line_of,
     parse_number,

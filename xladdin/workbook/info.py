@@ -16,7 +16,6 @@ from scoring import (
     EvidenceError,
     KeyProject,
     ProgressPoint,
-    Ruleset,
     chinese_errors,
     parse_count,
     parse_number,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring import NARRATIVE_SECTIONS, SECTION_HEADINGS, Assessment, Ruleset
+from scoring import NARRATIVE_SECTIONS, SECTION_HEADINGS, Assessment
 
 from . import style as S
 from .file import WorkbookError, WorkbookFile

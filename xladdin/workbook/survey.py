@@ -10,7 +10,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import (
     Assessment,
-    Ruleset,
     Survey,
     SurveyOption,
     SurveyQuestion,
