@@ -26,6 +26,7 @@ from scoring import (
 
 from ..files.export_tables import read_table_file
 from ..files.imports import Kept, apply_accounts, apply_survey, kept_cells, survey_export, workbook_with
+from ..files.load import regular_file
 from ..files.safe_io import available_path, write_new
 from .common import EXIT_FINDINGS, CliError, render_findings, result_lines, to_json
 
@@ -133,11 +134,7 @@ def _accounts_lines(result: AccountsImport) -> list[str]:
 # ── shared: the workbook, the new file, the report ────────
 def _source(args: argparse.Namespace) -> Path:
     """The export file, once the options are known to make sense together."""
-    path = Path(args.export)
-    if not path.exists():
-        raise CliError(f"找不到导出文件：{path}")
-    if not path.is_file():
-        raise CliError(f"「{path}」不是普通文件（文件夹、管道或设备），请给出导出的 .xlsx/.xls/.csv 文件")
+    path = regular_file(Path(args.export), "导出文件")
     if args.out and not args.into:
         raise CliError("-o 只能与 --into 一起使用：不写入工作簿时只显示读到的内容")
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
