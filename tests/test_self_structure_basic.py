@@ -203,7 +203,7 @@ def test_the_report_and_its_values_copy_follow_the_structure(tmp_path, capsys):
     basic = next(t for t in doc.tables if t.rows[0].cells[0].text == "基础数据表（万元）")
     assert [c.text for c in basic.rows[1].cells] == ["三公经费合计", "12.00", "10.00", "9.50"]
     texts = [p.text for p in doc.paragraphs]
-    assert "预算执行率（10分）按比例：10分×预算执行率=全年执行数÷全年预算数，不超过分值。" in texts
+    assert "预算执行率（10分）按比例：10分×预算执行率（预算执行率=全年执行数÷全年预算数），不超过分值。" in texts
     assert "编制数40人，在职人数36人，人员控制率90.00%。" in texts
     uploaded = load_workbook(next(tmp_path.glob("*_数值版.xlsx")))
     assert uploaded.sheetnames == [self_sheet.NAME, basic_data.NAME]

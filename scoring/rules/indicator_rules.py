@@ -329,7 +329,7 @@ class ProportionalRule(RateRule):
         )
 
     def detail(self, weight: Decimal) -> str:
-        return f"{fmt_points(weight)}分×{self.rate.describe()}，不超过分值"
+        return f"{fmt_points(weight)}分×{self.rate.label}（{self.rate.describe()}），不超过分值"
 
 
 Rule = Annotated[
