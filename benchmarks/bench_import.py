@@ -73,11 +73,11 @@ def _best(step: Callable[[], T]) -> tuple[float, T]:
     return min(times), result
 
 
-def _calamine(path: Path) -> list[list[object]]:
+def _calamine(path: Path) -> int:
     book = CalamineWorkbook.from_path(str(path))
-    rows = [book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names]
+    cells = sum(len(book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names)
     book.close()
-    return rows
+    return cells
 
 
 def main() -> None:

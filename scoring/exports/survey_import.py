@@ -204,7 +204,8 @@ def import_survey(export: SurveyExport, questions: Sequence[SurveyQuestion] | No
         _match(export.items, questions, problems, notes) if questions else [(item, None) for item in export.items])
     problems.check(export.name)
     mode = export.mode or _numeric_mode(export, pairs, notes)
-    answers = [_answers(export, item, target, mode, problems) for item, target in pairs]
+    columns = _by_column(export)
+    answers = [_answers(export, columns, item, target, mode, problems) for item, target in pairs]
     if not questions:  # on its own, a numeric export's column of words is a 填空 question: not counted
         notes += [_note("SVI-TEXT", f"导出文件第{item.number}题「{item.title}」的答案不是选项序号或分值（填空题），未统计")
                   for (item, _), found in zip(pairs, answers) if found.words]
@@ -330,8 +331,17 @@ class _Answers:
     words: bool = False  # a numeric export's column holding words (a 填空 question)
 
 
-def _answers(export: SurveyExport, item: Item, target: SurveyQuestion | None, mode: Mode,
-             problems: _Problems) -> _Answers:
+def _by_column(export: SurveyExport) -> list[Sequence[object]]:
+    """The respondents' cells column by column, a short row's missing cells blank (None)."""
+    rows = [row for _, row in export.rows]
+    width = max(map(len, rows), default=0)
+    if any(len(row) != width for row in rows):
+        rows = [[*row, *[None] * (width - len(row))] for row in rows]
+    return list(zip(*rows))
+
+
+def _answers(export: SurveyExport, columns: list[Sequence[object]], item: Item, target: SurveyQuestion | None,
+             mode: Mode, problems: _Problems) -> _Answers:
     found = _Answers([], {})
     if item.flags:
         options = _flag_options(item, target, problems)
@@ -339,10 +349,10 @@ def _answers(export: SurveyExport, item: Item, target: SurveyQuestion | None, mo
         found.keys = dict(enumerate(item.flags))
         return found
     column, where = item.columns[0], item.where()
-    raws = [row[column] if column < len(row) else None for _, row in export.rows]
+    raws = columns[column] if column < len(columns) else [None] * len(export.rows)
     memo = {raw: _decode(raw, mode, target, found.keys) for raw in dict.fromkeys(raws)}  # in order of first appearance
     if not any(isinstance(answer, _Bad) for answer in memo.values()):
-        found.cells = [memo[raw] for raw in raws]
+        found.cells = list(map(memo.__getitem__, raws))
         return found
     for (number, _), raw in zip(export.rows, raws):
         answer = memo[raw]

@@ -29,7 +29,7 @@ MAX_CELLS = 5_000_000  # all sheets together, counted from A1 to each sheet's la
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _OLE = b"\xd0\xcf\x11\xe0"
 # the r attribute of rows and cells: as written almost always, and in any form XML allows
-_PLAIN = (re.compile(rb' r="'), re.compile(rb' r="[A-Za-z]*(\d+)"'), re.compile(rb' r="([A-Za-z]+)\d'))
+_PLAIN_ROW, _PLAIN_COLUMN = re.compile(rb' r="[A-Za-z]*(\d+)"'), re.compile(rb' r="([A-Za-z]+)\d')
 _ODD_POSITION = re.compile(rb"r(?:\s+=|=\s|=')")  # r written other than ` r="` (a literal first: a fast scan)
 _ANY = (re.compile(rb"\sr\s*=\s*[\"']"), re.compile(rb"\sr\s*=\s*[\"'][A-Za-z]*(\d+)[\"']"),
         re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)\d"))
@@ -165,7 +165,7 @@ def _extent(xml: bytes) -> int:
 # memchr scan), and a pass over a few hundred thousand positions costs more the more each one is matched against.
 _SPACED_POSITION = tuple((space, re.compile(re.escape(space + b"r="))) for space in (b"\t", b"\n", b"\r"))
 _PREFIXED = re.compile(rb":c|:row")
-_LAST_POSITION = re.compile(rb' r="([A-Za-z]*)0*(\d*)"')
+_LAST_POSITION = re.compile(rb' r="([A-Za-z]*)([1-9]\d*)"')
 
 
 def _count(xml: bytes, tag: bytes) -> int:
@@ -175,23 +175,38 @@ def _count(xml: bytes, tag: bytes) -> int:
 def _largest_position(xml: bytes) -> tuple[int, int] | None:
     """The largest row and column number among the positions, None when one is not plain.
 
-    The last position written says how many digits and letters to look for (usually right: rows and cells are
-    written in order), and only the positions that long are collected; a longer one (or a position not plain)
-    turns up in one scan, and then all are collected.
+    The last position written is usually the largest (rows and cells are written in order): one scan finds
+    any position that is larger, or not plain (or has a leading zero); only then are all positions collected.
     """
     last = _LAST_POSITION.match(xml, xml.rfind(b' r="'))
-    letters, digits = (len(last.group(1)), max(len(last.group(2)), 1)) if last else (0, 1)
-    if re.search(rb' r="(?:(?![A-Za-z]*\d+")|[A-Za-z]*0*[1-9]\d{%d}|[A-Za-z]{%d})' % (digits, letters + 1), xml):
-        numbers = _PLAIN[1].findall(xml)
-        if len(numbers) != xml.count(b' r="'):
-            return None
-        return (max(map(int, set(numbers)), default=0),
-                max(map(_column_number, set(_PLAIN[2].findall(xml))), default=0))
-    rows = next((max(map(int, set(found))) for size in range(digits, 0, -1)
-                 if (found := re.findall(rb' r="[A-Za-z]*0*([1-9]\d{%d})"' % (size - 1), xml))), 0)
-    columns = next((max(map(_column_number, set(found))) for size in range(letters, 0, -1)
-                    if (found := re.findall(rb' r="([A-Za-z]{%d})\d' % size, xml))), 0)
-    return rows, columns
+    if last and len(last.group(1)) <= 3 and len(last.group(2)) <= 7:  # at most XFD1048576: a short pattern
+        letters, digits = last.groups()
+        if not re.search(rb' r="(?!%s%s")' % (_letters_up_to(letters), _digits_up_to(digits)), xml):
+            return int(digits), _column_number(letters)
+    numbers = _PLAIN_ROW.findall(xml)
+    if len(numbers) != xml.count(b' r="'):
+        return None
+    return (max(map(int, set(numbers)), default=0),
+            max(map(_column_number, set(_PLAIN_COLUMN.findall(xml))), default=0))
+
+
+def _digits_up_to(number: bytes) -> bytes:
+    """A pattern for the numbers from 1 to ``number`` (written without leading zeros)."""
+    same_length = [re.escape(number[:i]) + b"[%c-%c]" % (ord("1") if i == 0 else ord("0"), digit - 1)
+                   + rb"\d{%d}" % (len(number) - i - 1)
+                   for i, digit in enumerate(number) if digit - 1 >= (ord("1") if i == 0 else ord("0"))]
+    shorter = [rb"[1-9]\d{0,%d}" % (len(number) - 2)] if len(number) > 1 else []
+    return b"(?:%s)" % b"|".join([*shorter, *same_length, re.escape(number)])
+
+
+def _letters_up_to(letters: bytes) -> bytes:
+    """A pattern for the column letters from none to ``letters`` (either case)."""
+    upper = letters.upper()
+    either = [b"[%c%c]" % (letter, letter + 32) for letter in upper]
+    same_length = [b"".join(either[:i]) + b"[A-%ca-%c]" % (letter - 1, letter + 31) + b"[A-Za-z]{%d}" % (len(upper) - i - 1)
+                   for i, letter in enumerate(upper) if letter > ord("A")]
+    shorter = [b"[A-Za-z]{0,%d}" % (len(upper) - 1)] if upper else []
+    return b"(?:%s)" % b"|".join([*shorter, *same_length, b"".join(either)])
 
 
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
