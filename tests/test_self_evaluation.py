@@ -253,6 +253,13 @@ def test_an_empty_form_is_unfinished_with_one_clear_reason(capsys):
     assert out[1].startswith("未完成：1项指标中1项未能计分，另有1处指标行有误：指标行（尚未填写三级指标")
 
 
+
+def test_a_fixed_indicator_missing_its_bound_data_names_the_data_cell():
+    """预算执行率 reads the fund block: with 全年执行数 blank, the finding points at that cell, not at the indicator."""
+    path = build_templates.TEMPLATES_DIR / build_templates.template_name("self-2020")
+    missing = [f for f in assess_workbook(path).findings if f.code == "IND-MISSING"]
+    assert [f.where for f in missing] == [f"{self_sheet.NAME}!{self_sheet.fund_cell('total', 'final')}"]
+
 def test_a_row_only_rule_cannot_be_a_fixed_indicator():
     from scoring import RulesetError
     from scoring.rules.ruleset import parse_ruleset

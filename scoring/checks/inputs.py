@@ -48,11 +48,14 @@ def _input_cell(rs: Ruleset, result: IndicatorScore, provenance: Mapping[str, st
     """Where to fix an indicator: the input its message names first, else its row, else its name."""
     fallback = provenance.get(f"indicators.{result.code}", f"指标{result.code}{result.name}")
     message = result.error or (result.explanation if result.score is None else "")
-    named = [(message.find(ref.label), index) for index, ref in enumerate(rs.indicator(result.code).rule.inputs(), start=1)
+    inputs = rs.indicator(result.code).rule.inputs()
+    named = [(message.find(ref.label), index) for index, ref in enumerate(inputs, start=1)
              if ref.label and ref.label in message]
     if not named:
         return fallback
-    return provenance.get(f"indicators.{result.code}.input{min(named)[1]}", fallback)
+    index = min(named)[1]
+    bound = inputs[index - 1].source  # an input bound to data (a fund cell, 决算 line) is fixed where that data is
+    return provenance.get(f"indicators.{result.code}.input{index}", provenance.get(bound or "", fallback))
 
 
 def _indicator_findings(result: IndicatorScore, where: str, override_where: str) -> list[Finding]:
