@@ -114,7 +114,7 @@ def _ruleset(name: object) -> Ruleset:
     text = "".join(str(v) for v in _flatten(name) if v is not None).strip()
     if text.startswith("{"):
         try:
-            return _embedded(text)
+            return parse_ruleset_json(text, "工作簿中保存的规则集")
         except RulesetError as exc:
             raise CellError(exc.problems[0] if exc.problems else str(exc)) from None
     if not text:
@@ -127,11 +127,6 @@ def _ruleset(name: object) -> Ruleset:
         return load_ruleset(text)
     except RulesetError as exc:
         raise CellError(exc.problems[0] if exc.problems else str(exc)) from None
-
-
-@functools.lru_cache(maxsize=8)
-def _embedded(text: str) -> Ruleset:
-    return parse_ruleset_json(text, "工作簿中保存的规则集")
 
 
 def _indicator_score(ruleset, code, input1, input2, override, reason) -> IndicatorScore:

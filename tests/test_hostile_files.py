@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -183,9 +184,11 @@ def long_cell(path: Path, size: int, cells: tuple[str, ...] = ("C3",), seed: int
     return rewrite(path, replace={REPORT_SHEET: xml.encode()})
 
 
-def test_a_cell_longer_than_excel_allows_is_refused_naming_it(tmp_path):
-    with pytest.raises(WorkbookError, match=r"^报告!C3 的文字有2500000个字符，超过 Excel 单元格的上限32767个字符"):
-        assess_workbook(long_cell(tmp_path / "long.xlsx", 2_500_000))
+def test_a_cell_longer_than_excel_allows_is_a_finding_naming_it_and_the_rest_is_read(tmp_path):
+    assessment = assess_workbook(long_cell(tmp_path / "long.xlsx", 2_500_000))
+    (finding,) = [f for f in assessment.findings if "超过 Excel 单元格的上限" in f.message]
+    assert (finding.severity, finding.where) == ("error", "报告!C3") and "已按空白读取" in finding.message
+    assert assessment.scorecard.total == Decimal("93.56")  # the indicators are read as usual; the result is not final
 
 
 def test_cells_at_excels_limit_are_read_in_bounded_time(tmp_path):

@@ -280,7 +280,16 @@ def ruleset_json(rs: Ruleset) -> str:
 
 
 def parse_ruleset_json(text: str, source: str) -> Ruleset:
-    """A ruleset from ``ruleset_json`` text (e.g. embedded in a workbook); decimals kept exact."""
+    """A ruleset from ``ruleset_json`` text (e.g. embedded in a workbook); decimals kept exact.
+
+    Each text is parsed once per process (rulesets are immutable): a batch of workbooks built from one ruleset,
+    or a worksheet's functions recalculating, validate it once.
+    """
+    return _parsed_json(text, source)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_json(text: str, source: str) -> Ruleset:
     if len(text) > MAX_RULESET_BYTES:
         raise RulesetError(source, [f"规则集过大（{len(text)}个字符），不应超过{MAX_RULESET_BYTES}个字符"])
     try:

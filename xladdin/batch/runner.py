@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from scoring import Snapshot, UserError, load_ruleset, snapshot
@@ -75,7 +76,8 @@ def assess_files(paths: Sequence[Path], ruleset_ref: str | None = None, progress
 
 def _in_parallel(paths: Sequence[Path], ruleset_ref: str | None, workers: int, show: bool) -> list[FileResult]:
     found: dict[int, FileResult] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_fork_when_possible(), initializer=_worker_start,
+                               initargs=(os.getpid(),))
     try:
         # all submitted (workers started) before the bar's thread exists: forking a threaded process is unsafe
         futures: dict[Future[FileResult], int] = {pool.submit(assess_file, str(p), ruleset_ref): i for i, p in enumerate(paths)}
@@ -94,6 +96,18 @@ def _in_parallel(paths: Sequence[Path], ruleset_ref: str | None, workers: int, s
         with _uninterrupted():  # a second Ctrl-C must not break off the shutdown half-way (that can hang the exit)
             pool.shutdown(wait=True, cancel_futures=True)
     return [found[index] for index in range(len(paths))]
+
+
+def _fork_when_possible() -> BaseContext | None:
+    """On Linux, workers forked from this process once it has imported what assessing a file needs: each starts
+    without importing anything. Elsewhere (no fork, or fork unsafe as on macOS) the platform's default."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import multiprocessing
+
+    from .. import workbook  # noqa: F401 - imported once here, inherited by every worker
+
+    return multiprocessing.get_context("fork")
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

@@ -11,10 +11,10 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 
 from openpyxl.utils.escape import unescape
 
@@ -182,95 +182,32 @@ class SheetCells:
         return self.cell(ref).formula
 
 
-def _fits_a_cell(value: object, sheet: str, ref: str) -> None:
-    """Refuse text longer than Excel lets a cell hold: only a crafted file has it, and every step after would
-    take time in proportion to it."""
-    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
-        raise WorkbookError(f"{sheet}!{ref} 的文字有{len(value)}个字符，超过 Excel 单元格的上限{MAX_CELL_TEXT}个字符"
-                            "（不是 Excel 保存的文件）：请把该单元格的文字缩短后再试")
+def _parse_sheets(path: Path, wanted: tuple[str, ...]
+                  ) -> tuple[dict[str, SheetCells], dict[str, str], list[tuple[str, str]]]:
+    """The ``wanted`` sheets' cells (formula and saved value at once), the defined names, and the cells whose
+    text is longer than Excel lets a cell hold (only a crafted file has them; they are read as blank)."""
+    from xml.parsers.expat import ExpatError
 
-
-def _parse_sheets(path: Path, wanted: tuple[str, ...]) -> tuple[dict[str, SheetCells], dict[str, str]]:
-    """The ``wanted`` sheets' cells (typed value, formula and saved value at once) and the defined names;
-    other sheets are never parsed.
-
-    One read-only openpyxl load; each sheet's XML is parsed once by openpyxl's own parser,
-    extended to keep the formula beside the cached value (openpyxl offers one or the other).
-    """
-    import openpyxl
-    from openpyxl.utils import coordinate_to_tuple, get_column_letter
-    from openpyxl.worksheet._reader import (
-        DATA_TAG,
-        FORMULA_TAG,
-        INLINE_STRING,
-        ROW_TAG,
-        WorkSheetParser,
-    )
-    from openpyxl.xml import DEFUSEDXML
-    from openpyxl.xml.functions import iterparse
-
-    if not DEFUSEDXML:
-        raise WorkbookError("读取工作簿需要 defusedxml（防御 XML 实体攻击）：请安装 defusedxml，并不要设置 OPENPYXL_DEFUSEDXML=False")
-
-    text_tag, run_tag = INLINE_STRING.replace("}is", "}t"), INLINE_STRING.replace("}is", "}r")
-
-    def inline_text(element: Any) -> str | None:
-        """What openpyxl's ``Text.content`` gives (``<t>`` and the runs' ``<t>``, no phonetic guides),
-        without building its objects: inline strings are a third of the cells of a workbook this product writes."""
-        inline = element.find(INLINE_STRING)
-        if inline is None:
-            return None
-        runs = (run.findtext(text_tag) for run in inline.iterfind(run_tag))
-        return "".join(text or "" for text in (inline.findtext(text_tag), *runs))
-
-    class BothParser(WorkSheetParser):
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            if element.get("t") == "inlineStr" and element.find(FORMULA_TAG) is None:
-                ref = element.get("r")
-                self.col_counter = coordinate_to_tuple(ref)[1] if ref else self.col_counter + 1
-                return {"column": self.col_counter, "value": inline_text(element), "formula": None}
-            cell: dict[str, Any] = super().parse_cell(element)  # data_only: the saved value
-            cell["formula"] = self.parse_formula(element) if element.find(FORMULA_TAG) is not None else None
-            return cell
-
-        def rows(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-            """The rows of sheetData; unlike ``parse`` it stops there (merges, validations and
-            conditional formats that follow are not needed here and cost a third of the time)."""
-            for _, element in iterparse(self.source):
-                if element.tag == ROW_TAG:
-                    yield self.parse_row(element)
-                    element.clear()
-                elif element.tag == DATA_TAG:
-                    return
+    from .xlsx_cells import DoctypeError, read_cells
 
     try:
-        # Any: the private members below (the read-only sheet's XML source and shared strings, the
-        # workbook's date formats) are what openpyxl's own read-only iterator passes to this parser.
-        wb: Any = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        try:
-            sheets = {}
-            for ws in (wb[title] for title in wanted if title in wb.sheetnames):
-                found: dict[str, Cell] = {}
-                with ws._get_source() as src:
-                    parser = BothParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
-                                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-                    for row_number, row in parser.rows():
-                        if row_number > MAX_ROWS:
-                            break
-                        for item in row:
-                            if item["column"] <= MAX_COLUMNS and (item["value"] is not None or item["formula"]):
-                                ref = f"{get_column_letter(item['column'])}{row_number}"
-                                _fits_a_cell(item["value"], ws.title, ref)
-                                found[ref] = Cell(item["value"], item["formula"])
-                sheets[ws.title] = SheetCells(found)
-            names = {name: defined.attr_text for name, defined in wb.defined_names.items()}
-        finally:
-            wb.close()
-    except WorkbookError:
-        raise
-    except Exception as exc:  # openpyxl/defusedxml raise many kinds for malformed or hostile files
+        with zipfile.ZipFile(path) as archive:
+            found, names = read_cells(archive, wanted, MAX_ROWS, MAX_COLUMNS)
+    except DoctypeError:
+        raise WorkbookError(f"「{path}」含有 DTD 或实体声明（可能是 XML 炸弹），已拒绝读取") from None
+    except (ExpatError, ValueError, KeyError, IndexError, TypeError, OverflowError, EOFError, RuntimeError,
+            NotImplementedError, OSError, zipfile.BadZipFile, zlib.error) as exc:  # a malformed or hostile file
         raise WorkbookError(f"无法读取工作簿「{path}」：文件已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
-    return sheets, names
+    sheets, oversized = {}, []
+    for title, cells in found.items():
+        kept: dict[str, Cell] = {}
+        for ref, (value, formula) in cells.items():
+            if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+                oversized.append((title, ref))
+                value = None
+            kept[ref] = Cell(value, formula)
+        sheets[title] = SheetCells(kept)
+    return sheets, names, oversized
 
 
 class WorkbookFile:
@@ -279,7 +216,7 @@ class WorkbookFile:
     def __init__(self, path: Path, sheet_names: tuple[str, ...], ruleset: Ruleset | None = None):
         guard(path)
         self.path = path
-        self.sheets, self.names = _parse_sheets(path, (*sheet_names, EMBED_SHEET))
+        self.sheets, self.names, oversized = _parse_sheets(path, (*sheet_names, EMBED_SHEET))
         version = self.named(NAME_LAYOUT)
         if version != LAYOUT_VERSION:
             raise WorkbookError(
@@ -288,6 +225,9 @@ class WorkbookFile:
         self.ruleset_ref = str(self.named(NAME_RULESET_REF if NAME_RULESET_REF in self.names else NAME_RULESET) or "").strip()
         self.ruleset = self._resolve(ruleset)
         self.problems: list[Finding] = []  # cells that could not be read; reading goes on without them
+        for sheet, ref in oversized:
+            self.problem(sheet, ref, f"{sheet}!{ref} 的文字超过 Excel 单元格的上限{MAX_CELL_TEXT}个字符（不是 Excel 保存的文件），"
+                                     "已按空白读取：请把该单元格的文字缩短后再试")
 
     def require(self, sheet_names: tuple[str, ...]) -> None:
         """Refuse a workbook without the sheets its ruleset's layout needs."""
