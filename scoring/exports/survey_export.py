@@ -249,4 +249,8 @@ def seconds(value: object) -> int | None:
 
 def ip_address(value: object) -> str:
     """``112.117.5.9(云南-昆明)`` → ``112.117.5.9``."""
-    return text(value).split("(", 1)[0].strip()
+    typed = shown(value)
+    address = typed.split("(", 1)[0]
+    if not address.isascii():  # full-width characters before the place: fold them first (e.g. a full-width bracket)
+        address = text(typed).split("(", 1)[0]
+    return address.strip()

@@ -44,7 +44,8 @@ def shown(value: object) -> str:
 
 def text(value: object) -> str:
     """A cell folded for matching: full-width letters, digits and brackets to ASCII (NFKC), trimmed."""
-    return unicodedata.normalize("NFKC", shown(value)).strip()
+    typed = shown(value)
+    return typed if typed.isascii() else unicodedata.normalize("NFKC", typed).strip()  # ASCII is its own NFKC
 
 
 def squeeze(value: str) -> str:

@@ -154,10 +154,10 @@ def _extent(xml: bytes) -> int:
             rows, columns = largest
     if not positioned:  # no position anywhere (valid: r is optional): rows as written, each as long as its cells
         return _unpositioned_extent(xml)
-    prefixed = _PREFIXED.search(xml) is not None
-    row_elements = sum(_count(xml, tag) for tag in (b"<row ", b"<row>", *((b":row ", b":row>") if prefixed else ())))
-    cell_elements = sum(_count(xml, tag) for tag in (b"<c ", b"<c>", b"<c/>", *((b":c ", b":c>", b":c/>") if prefixed else ())))
-    unplaced = cell_elements + row_elements - positioned
+    tags = [b"<row ", b"<c ", *((b"<row>", b"<c>", b"<c/>") if _BARE_ELEMENT.search(xml) else ())]
+    if _PREFIXED.search(xml):
+        tags += (b":row ", b":row>", b":c ", b":c>", b":c/>")
+    unplaced = sum(map(xml.count, tags)) - positioned  # rows and cells without a position
     return (rows + unplaced) * (columns + unplaced)
 
 
@@ -165,11 +165,8 @@ def _extent(xml: bytes) -> int:
 # memchr scan), and a pass over a few hundred thousand positions costs more the more each one is matched against.
 _SPACED_POSITION = tuple((space, re.compile(re.escape(space + b"r="))) for space in (b"\t", b"\n", b"\r"))
 _PREFIXED = re.compile(rb":c|:row")
+_BARE_ELEMENT = re.compile(rb"<(?:c/?|row)>")  # one scan for three elements that are almost never there
 _LAST_POSITION = re.compile(rb' r="([A-Za-z]*)([1-9]\d*)"')
-
-
-def _count(xml: bytes, tag: bytes) -> int:
-    return xml.count(tag) if re.search(re.escape(tag), xml) else 0
 
 
 def _largest_position(xml: bytes) -> tuple[int, int] | None:
