@@ -113,3 +113,18 @@ def test_a_part_the_full_load_cannot_read_is_a_clean_message_for_the_copy(tmp_pa
     assert run(capsys, "score", path)[0] == 0
     code, _, err = run(capsys, "values", path, "-o", tmp_path / "副本.xlsx")
     assert code == 2 and "有无法完整读取的内容" in err and "无法生成静态副本" in err, err
+
+
+def test_a_questionnaire_beyond_any_real_one_is_refused_naming_the_limit(tmp_path, capsys):
+    code, _, err = run(capsys, "report", make("questions-2000.json", tmp_path), "-o", tmp_path / "报告.docx")
+    assert code == 2 and "survey.questions：最多200项" in err and not (tmp_path / "报告.docx").exists(), err
+
+
+def test_an_export_with_more_questions_than_a_questionnaire_holds_is_refused(tmp_path, capsys):
+    from export_files import write_xlsx
+
+    header = ["序号", "提交答卷时间", "所用时间", *(f"{n}、您对第{n}项工作是否满意？" for n in range(1, 202))]
+    rows = [[r, "2025/3/1 10:00:00", "100秒", *([1, 2, 3][(r + n) % 3] for n in range(201))] for r in range(1, 6)]
+    path = write_xlsx(tmp_path / "1_按序号_满意度_5_5.xlsx", {"Sheet1": [header, *rows]})
+    code, out, err = run(capsys, "import", "survey", path)
+    assert code == 2 and "导出文件有201道题，超过问卷200道题的上限" in err and "Traceback" not in err, (out, err)

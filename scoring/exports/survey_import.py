@@ -18,7 +18,16 @@ from decimal import Decimal
 from .table import ExportError, cell_at, same_unit, shown, squeeze, text
 from ..common.findings import Finding, Severity
 from ..common.numbers import fmt_points
-from ..model.survey import Survey, SurveyOption, SurveyQuestion, numbers_text, parse_points, parse_scale
+from ..model.survey import (
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+    numbers_text,
+    parse_points,
+    parse_scale,
+)
 from .survey_export import (
     MODE_NAMES,
     MULTI,
@@ -222,6 +231,7 @@ def import_survey(export: SurveyExport, questions: Sequence[SurveyQuestion] | No
     dropped = {e.row for e in excluded}
     valid_rows = [i for i, (number, _) in enumerate(export.rows) if number not in dropped]
     tallied = tuple(_tally(item, target, a, valid_rows, mode) for (item, target), a in zip(pairs, answers))
+    _within_limits(tallied)
     if export.ignored:
         notes.append(_note("SVI-IGNORED", f"无法识别的列，未导入：{'、'.join(export.ignored)}", "warning"))
     return SurveyImport(name=export.name, title=export.title, mode=mode, returned=len(export.rows),
@@ -479,6 +489,16 @@ def _screen(export: SurveyExport, answers: list[list[Answer]], min_seconds: int 
         if reason:
             excluded.append(Excluded(number, reason))
     return excluded
+
+
+def _within_limits(tallied: tuple[TalliedQuestion, ...]) -> None:
+    """As many questions and options as a questionnaire can have (the report prints a row and a bar for each)."""
+    if len(tallied) > MAX_QUESTIONS:
+        raise ExportError(f"导出文件有{len(tallied)}道题，超过问卷{MAX_QUESTIONS}道题的上限（满意度问卷一般10至30题）："
+                          "请在问卷星只导出满意度题目后再导入")
+    wide = [q.number for q in tallied if len(q.options) > MAX_OPTIONS]
+    if wide:
+        raise ExportError(f"导出文件第{numbers_text(wide)}题的选项超过{MAX_OPTIONS}个（可能是填空题）：请只导出满意度题目后再导入")
 
 
 def _tally(item: Item, target: SurveyQuestion | None, answers: _Answers, valid_rows: list[int],

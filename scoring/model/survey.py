@@ -23,6 +23,8 @@ from ..common.numbers import ZERO, fmt_points, round2
 # well inside Decimal's 28 digits, so totals and averages are exact and round without error.
 MAX_RESPONDENTS = 10_000_000  # people choosing an option; questionnaires issued, returned, valid
 MAX_POINTS = 10_000  # an option's standard points
+MAX_QUESTIONS = 200  # a satisfaction questionnaire asks 10 to 30; the report prints a table row and a bar for each
+MAX_OPTIONS = 50  # options of one question (a 5-point scale, or a list of services)
 _N = TypeVar("_N", Decimal, int)
 
 
@@ -36,7 +38,7 @@ class SurveyOption(Record):
 class SurveyQuestion(Record):
     number: int = Field(ge=1)
     text: str
-    options: list[SurveyOption] = Field(min_length=1)
+    options: list[SurveyOption] = Field(min_length=1, max_length=MAX_OPTIONS)
 
     @property
     def total(self) -> Decimal:
@@ -65,7 +67,7 @@ class Survey(Record):
     issued: int = Field(ge=0, le=MAX_RESPONDENTS)
     returned: int = Field(ge=0, le=MAX_RESPONDENTS)
     valid: int = Field(ge=0, le=MAX_RESPONDENTS)
-    questions: list[SurveyQuestion] = Field(default_factory=list)
+    questions: list[SurveyQuestion] = Field(default_factory=list, max_length=MAX_QUESTIONS)
     scale: str = ""  # 分值方案: ``10/5/0``, or one per number of options ``100/80/60/0；100/60/0``
 
     @model_validator(mode="after")
