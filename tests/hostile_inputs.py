@@ -11,6 +11,7 @@ import os
 import random
 import re
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -152,6 +153,16 @@ def _export_far(cell: str) -> Callable[[Path], Path]:
     return make
 
 
+def _sparse_xls(path: Path) -> Path:
+    """An old .xls export (问卷星's) whose first cell record is moved to the sheet's last cell (row 65,536, column IV):
+    read as it is, the sheet would be a block of 16,777,216 cells."""
+    data = bytearray((Path(__file__).parent / "fixtures" / "wjx-text-export.xls").read_bytes())
+    record = data.find(b"\xfd\x00\x0a\x00")  # LABELSST, 10 bytes: row, column, format, string index
+    struct.pack_into("<HH", data, record + 4, 65_535, 255)
+    path.write_bytes(data)
+    return path
+
+
 def _export_binary(path: Path) -> Path:
     """A 部门决算 export whose sheet part is binary noise (as an .xlsb part renamed, or a damaged download)."""
     _export_far("")(path)
@@ -271,6 +282,7 @@ def inputs() -> list[Input]:
         Input("zeros-small.txt", "roster", _zeros(4096)),
         Input("far.xlsx", "roster", _export_far(FAR_CELL[5])),
         Input("export-binary-sheet", "export", _export_binary),
+        Input("export-sparse.xls", "export", _sparse_xls),
         Input("defined-names-180k", "workbook", _defined_names(180_000)),
         Input("nesting-700k", "workbook", lambda p: _with_sheet(
             p, "基本信息", lambda x: x.replace("</sheetData>", "</sheetData>" + _nesting(700_000)))),
@@ -292,7 +304,7 @@ SUFFIX = {"workbook": ".xlsx", "json": ".json", "toml": ".toml", "roster": ".txt
 
 def place(item: Input, folder: Path) -> Path:
     """The input, made in ``folder`` under its name (with its kind's suffix unless the name has one)."""
-    name = item.name if Path(item.name).suffix in (".xlsx", ".json", ".toml", ".txt", ".csv") else item.name + SUFFIX[item.kind]
+    name = item.name if Path(item.name).suffix in (".xlsx", ".xls", ".json", ".toml", ".txt", ".csv") else item.name + SUFFIX[item.kind]
     return item.make(folder / name)
 
 

@@ -128,3 +128,25 @@ def test_an_export_with_more_questions_than_a_questionnaire_holds_is_refused(tmp
     path = write_xlsx(tmp_path / "1_按序号_满意度_5_5.xlsx", {"Sheet1": [header, *rows]})
     code, out, err = run(capsys, "import", "survey", path)
     assert code == 2 and "导出文件有201道题，超过问卷200道题的上限" in err and "Traceback" not in err, (out, err)
+
+
+def test_a_sparse_xls_export_is_measured_before_it_is_read(tmp_path, capsys):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    code, _, err = run(capsys, "import", "survey", make("export-sparse.xls", tmp_path))
+    assert code == 2 and "「export-sparse.xls」的表格范围超过5000000个单元格" in err, err
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: the block was never built
+
+
+def test_the_xls_measure_counts_the_cells_calamine_reads():
+    from pathlib import Path
+
+    from python_calamine import CalamineWorkbook
+
+    from xladdin.files.xls_extent import xls_cells
+
+    fixture = Path(__file__).parent / "fixtures" / "wjx-text-export.xls"
+    book = CalamineWorkbook.from_path(str(fixture))
+    ends = [book.get_sheet_by_name(name).end for name in book.sheet_names]
+    assert xls_cells(fixture) == sum((row + 1) * (column + 1) for row, column in filter(None, ends)) == 63

@@ -61,7 +61,9 @@ def read_table_file(path: Path) -> Sheets:
     if suffix == ".xls" and not head.startswith(_OLE):
         hint = "网页表格（HTML）" if head.lstrip().startswith(b"<") else "Excel 97-2003 工作簿"
         raise ExportError(f"「{path.name}」不是真正的 .xls 文件（像是{hint}）：请在 Excel 中打开后另存为 .xlsx 再导入")
-    if suffix != ".xls":
+    if suffix == ".xls":
+        _measure_xls(path)
+    else:
         _measure_xlsx(path)
     return _excel_rows(path)
 
@@ -127,6 +129,18 @@ def _measure_xlsx(path: Path) -> None:
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
         raise ExportError(f"「{path.name}」不是有效的 Excel 文件或已损坏（{type(exc).__name__}）："
                           "请在 Excel 中打开后另存为 .xlsx") from None
+
+
+def _measure_xls(path: Path) -> None:
+    """Refuse an .xls whose sheets' cells, counted from A1 to each one's last cell, exceed ``MAX_CELLS``."""
+    from .xls_extent import xls_cells
+
+    try:
+        cells = xls_cells(path)
+    except Exception as exc:  # noqa: BLE001 - olefile raises many kinds for damaged compound files
+        raise ExportError(f"「{path.name}」不是有效的 .xls 文件或已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx") from None
+    if cells > MAX_CELLS:
+        raise ExportError(f"「{path.name}」的表格范围超过{MAX_CELLS}个单元格，不像导出的答卷或决算表，已拒绝读取")
 
 
 def _extent(xml: bytes) -> int:
