@@ -3,7 +3,8 @@
     build_workbook(rs, evaluation)  → an openpyxl Workbook (the blank template when evaluation is None)
     assess_workbook(path)           → the Assessment of a workbook file, opened and scored once
 
-Also ``build_templates`` (``python -m xladdin.workbook.build_templates``) writes ``workbook_templates/``.
+Also ``build_templates`` (``python -m xladdin.workbook.build_templates``) writes ``workbook_templates/``;
+``file`` guards and opens a workbook file, whose cells ``xlsx_cells`` reads in one streaming pass.
 May import ``scoring``'s public names and ``xladdin``'s shared facts only.
 """
 from __future__ import annotations

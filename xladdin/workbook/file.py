@@ -114,7 +114,8 @@ def _limit_counts(path: Path) -> None:
 def _refuse_dtds(path: Path, members: list[zipfile.ZipInfo]) -> None:
     """No OOXML part has a DTD; refuse entity declarations (XML bombs) before any parser expands them.
 
-    openpyxl parses worksheets with the standard library's iterparse, so this check is ours.
+    The cell reader refuses a DTD in the parts it reads; this covers every part, for openpyxl as well (the static
+    copy and the imports load workbooks with it).
     """
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, iterparse
@@ -150,7 +151,7 @@ class _Head:
 
 
 def _limit_shared_strings(path: Path, declared: str | None) -> None:
-    """The shared-string table is read whole by openpyxl: refuse one declared beyond any evaluation workbook."""
+    """The shared-string table is read whole: refuse one declared beyond any evaluation workbook."""
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_SHARED_STRINGS):
         raise WorkbookError(f"「{path}」的共享文本有{declared}条，超过{MAX_SHARED_STRINGS}条的上限，不像评价工作簿，已拒绝读取")
 
