@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from department_files import report_department, self_department, write_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
+from xladdin.files.pdf_convert import find_converter
 from xladdin.workbook.file import WorkbookError, WorkbookFile
 from xladdin.workbook.xlsx_cells import read_cells
 
@@ -58,6 +61,18 @@ def test_generated_departments_read_as_openpyxl_reads_them(tmp_path):
     for n, evaluation in enumerate((report_department(3), self_department(4))):
         path = write_workbook(tmp_path / f"{n}.xlsx", evaluation)
         assert fast_cells(path) == openpyxl_cells(path)
+
+
+@pytest.mark.skipif(not find_converter(), reason="LibreOffice (soffice) is not installed")
+def test_workbooks_saved_by_libreoffice_read_as_openpyxl_reads_them(tmp_path):
+    """Another writer: shared strings, its own styles and number formats."""
+    sample = next(p for p in TEMPLATES if p.name == "self-2020-sample.xlsx")
+    subprocess.run([find_converter(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), str(sample)],
+                   check=True, capture_output=True, timeout=180, env={**os.environ, "PATH": "/usr/bin:/bin"})
+    saved = tmp_path / "out" / sample.name
+    assert fast_cells(saved) == openpyxl_cells(saved)
+    assert sum(len(cells) for cells in fast_cells(saved).values()) > 300
 
 
 def test_defined_names_are_the_global_ones_openpyxl_lists():
