@@ -13,7 +13,8 @@ from .model.evaluation import Evaluation
 from .narrative.lint import lint_narrative
 from .rules.ruleset import Ruleset
 from .rules.scorecard import Scorecard, Unscored, score_evaluation
-from .rules.self_eval import basic_findings, fund_findings, materialize, review_findings
+from .rules.self_eval import materialize
+from .rules.self_form_checks import basic_findings, fund_findings, review_findings
 
 
 @dataclass(frozen=True)
