@@ -26,7 +26,7 @@ from scoring import (
 
 from . import style as S
 from .file import WorkbookFile
-from .sheet import BuildJob, Expected, Reading
+from .sheet import BuildJob, Expected, Reading, read_amounts
 
 NAME = "基础数据表"
 MONEY_UNIT = "B2"
@@ -140,13 +140,8 @@ def read(book: WorkbookFile, reading: Reading) -> None:
             staff[field] = int(value)
     data["staff"] = staff
     for item, row in ITEM_ROWS.items():
-        amounts = {}
-        for column, letter in COLS.items():
-            ref = f"{letter}{row}"
-            reading.provenance[f"basic.{item}.{column}"] = f"{NAME}!{ref}"
-            what = f"{BASIC_ITEMS[item].removeprefix('其中：')}{BASIC_COLUMNS[column]}"
-            amounts[column] = book.parse(NAME, ref, what, parse_number)
-        data[item] = amounts
+        data[item] = read_amounts(book, reading, NAME, row, COLS, f"basic.{item}",
+                                  BASIC_ITEMS[item].removeprefix("其中："), BASIC_COLUMNS)
     basic = BasicData.model_validate(data)
     form = reading.fields.get("self_form")
     if isinstance(form, SelfForm) and not basic.blank:

@@ -6,8 +6,12 @@ Each sheet of the evaluation workbook is one module (``guide``, ``info``, ``acco
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
+
+from scoring import parse_number
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -54,6 +58,18 @@ class Reading:
 
     fields: dict[str, object] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
+
+
+def read_amounts(book: WorkbookFile, reading: Reading, sheet: str, row: int, columns: Mapping[str, str],
+                 field_path: str, label: str, titles: Mapping[str, str]) -> dict[str, Decimal | None]:
+    """One line of amounts (``columns``: key → column letter), each cell parsed as a number and recorded as the
+    provenance of ``<field_path>.<key>``; a message about a cell names it ``<label><titles[key]>`` (其他资金全年预算数)."""
+    amounts = {}
+    for key, letter in columns.items():
+        ref = f"{letter}{row}"
+        reading.provenance[f"{field_path}.{key}"] = f"{sheet}!{ref}"
+        amounts[key] = book.parse(sheet, ref, f"{label}{titles[key]}", parse_number)
+    return amounts
 
 
 class SheetModule(Protocol):

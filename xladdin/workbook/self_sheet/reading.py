@@ -19,7 +19,7 @@ from scoring import (
 )
 
 from ..file import WorkbookError, WorkbookFile
-from ..sheet import Reading
+from ..sheet import Reading, read_amounts
 from .form_layout import (
     FUND_COLS,
     FUND_LABELS,
@@ -145,19 +145,10 @@ def _read_fund(book: WorkbookFile, reading: Reading) -> FundBlock:
         unit = "万元"
     fund: dict[str, object] = {"unit": unit}
     for line, row in FUND_ROWS.items():
-        amounts = {}
-        for column, letter in FUND_COLS.items():
-            ref = f"{letter}{row}"
-            reading.provenance[f"fund.{line}.{column}"] = f"{NAME}!{ref}"
-            what = f"{FUND_LABELS[line].removeprefix('其中：')}{FUND_TITLES[column]}"
-            amounts[column] = book.parse(NAME, ref, what, parse_number)
-        fund[line] = amounts
+        fund[line] = read_amounts(book, reading, NAME, row, FUND_COLS, f"fund.{line}",
+                                  FUND_LABELS[line].removeprefix("其中："), FUND_TITLES)
     for line, row in NATURE_ROWS.items():
-        split = {}
-        for column, letter in NATURE_COLS.items():
-            ref = f"{letter}{row}"
-            reading.provenance[f"fund.{line}.{column}"] = f"{NAME}!{ref}"
-            split[column] = book.parse(NAME, ref, f"{NATURE_LINES[line]}{FUND_TITLES[column]}", parse_number)
+        split = read_amounts(book, reading, NAME, row, NATURE_COLS, f"fund.{line}", NATURE_LINES[line], FUND_TITLES)
         if any(value is not None for value in split.values()):
             fund[line] = split
     return FundBlock.model_validate(fund)
