@@ -24,10 +24,10 @@ from .model.accounts import (
 )
 from .common.evidence import EvidenceError, parse_number
 from .rules.indicator_score import IndicatorScore, score_indicator
-from .common.numbers import fmt_money
+from .common.numbers import ZERO, fmt_money
 from .rules.ruleset import Ruleset, RulesetError, load_ruleset, parse_ruleset_json
 from .rules.self_eval import row_indicator
-from .model.survey import parse_respondents, survey_average, tally
+from .model.survey import parse_points, parse_respondents, parse_scale, scored_points, survey_average, tally
 
 CHECK_OK = "✓"
 CHECK_UNENTERED = "未录入"  # starts the text of a check that lacks a figure it needs
@@ -170,10 +170,17 @@ def grade(total: object, ruleset: object) -> str:
     return "" if number is None else rs.grade(number)
 
 
+_SCALE = "分值方案"  # every problem parse_scale reports names it
+_OPTION_COLUMNS = ("选项", "选项内容", "标准分值", "人数")
+
+
 def _survey_total(points: object, counts: object) -> Decimal:
     points, counts = _flatten(points), _flatten(counts)
     if len(points) != len(counts):
         raise CellError(f"分值区域（{len(points)}格）与人数区域（{len(counts)}格）大小不一致")
+    scale_problem = next((p for p in points if isinstance(p, str) and _SCALE in p), None)
+    if scale_problem is not None:  # a 计分分值 cell showing the 分值方案's problem: the total shows it too
+        raise CellError(scale_problem)
     return tally(points, counts)
 
 
@@ -198,6 +205,78 @@ def survey_avg(points: object, counts: object, valid: object) -> float | str:
         return ""
     average = survey_average(total, number)
     return "有效问卷数为0，无法计算问卷得分" if average is None else float(average)
+
+
+def _blank(value: object) -> bool:
+    """An empty cell, as the workbook reader sees it."""
+    return value is None or value == ""
+
+
+def _option_rows(options: object) -> list[list[object]]:
+    rows = [list(row) if isinstance(row, (list, tuple)) else [row]
+            for row in (options if isinstance(options, (list, tuple)) else [options])]
+    if not rows or any(len(row) != len(_OPTION_COLUMNS) for row in rows):
+        raise CellError(f"选项区域应为本题的{'、'.join(_OPTION_COLUMNS)}四列")
+    return [[_scalar(value, "选项区域的单元格") for value in row] for row in rows]
+
+
+def _typed_points(value: object) -> Decimal | None:
+    """An option's typed standard points; a value that is not points counts as typed (its total says why)."""
+    try:
+        return parse_points(value)
+    except EvidenceError:
+        return ZERO
+
+
+def _row_index(position: object, rows: int) -> int:
+    try:
+        number = parse_number(_scalar(position, "行号"), "行号")
+    except EvidenceError:
+        number = None
+    if number is None or number != number.to_integral_value() or not 1 <= number <= rows:
+        raise CellError(f"行号应为1至{rows}的整数，即本选项在选项区域中的第几行")
+    return int(number) - 1
+
+
+def _scale_text(scale: object) -> str:
+    """The 分值方案 cell as the reader takes it (a whole number typed alone shows without ``.0``)."""
+    value = _scalar(scale, _SCALE)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value)
+
+
+def _point_shown(value: object) -> float | str:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+@_never_raises
+def survey_point(scale: object, options: object, position: object) -> float | str:
+    """计分分值 of one option row: its typed standard points (as typed when they are not points, so the question's
+    total says why), else the point the 分值方案 gives it — as ``Survey`` scores (``scored_points``) — else "".
+    ``options`` is the question's 选项、选项内容、标准分值、人数 rows; a wholly blank row is no option."""
+    try:
+        rows = _option_rows(options)
+        index = _row_index(position, len(rows))
+    except CellError as exc:
+        return str(exc)
+    if all(_blank(value) for value in rows[index]):
+        return ""
+    typed = rows[index][2]
+    try:
+        points = parse_points(typed)
+    except EvidenceError:
+        return _point_shown(typed)
+    if points is not None:
+        return float(points)
+    try:
+        scales = parse_scale(_scale_text(scale))
+    except (CellError, EvidenceError) as exc:
+        return str(exc) if _SCALE in str(exc) else f"{_SCALE}：{exc}"  # the reader's problem, word for word
+    filled = [r for r in rows if not all(_blank(value) for value in r)]
+    place = sum(1 for r in rows[:index] if not all(_blank(value) for value in r))
+    point = scored_points([_typed_points(r[2]) for r in filled], scales)[place]
+    return "" if point is None else float(point)
 
 
 def _identity(code: object) -> Identity:

@@ -27,6 +27,7 @@ from scoring import cells, shipped_rulesets
 from xladdin.calc import MISSING_CORE, basic, extension, install, profile, programs
 from xladdin.calc import command
 from xladdin.workbook import assess_workbook, expected_cells, open_workbook, workbook_findings
+from xladdin.workbook import survey as survey_sheet
 from xladdin.workbook.build_templates import outputs, save, template_name
 
 NOBODY = 65534
@@ -187,6 +188,31 @@ def test_edit_recalculates_and_saves_plain_names(calc: programs.OfficeSession, w
         formula = reopened[sheet][cell].value
         assert isinstance(formula, str) and "ORG." not in formula.upper() and "_XLUDF" not in formula.upper()
         assert formula.replace(" ", "") == str(original[sheet][cell].value).replace(" ", ""), ref
+
+
+def test_a_scale_typed_in_calc_scores_as_the_core(calc: programs.OfficeSession, work: Path, built: Path) -> None:
+    """The sample with its 标准分值 blank; typing 10/5/0 into 分值方案 recalculates 计分分值 (PE_SURVEY_POINT),
+    本题得分 and 问卷综合得分 to what the core computes for the saved workbook: the seed's 98.67."""
+    path = work / "scale.xlsx"
+    wb = load_workbook(built / "xundian-2024-sample.xlsx")
+    for row in range(survey_sheet.FIRST_ROW, survey_sheet.LAST_ROW + 1):
+        wb[survey_sheet.NAME][f"E{row}"] = None
+    wb.save(path)
+    path.chmod(0o666)
+    saved = work / "scale-saved.xlsx"
+    doc = calc("open", path=str(path))
+    try:
+        calc("set", doc=doc, cell=f"{survey_sheet.NAME}!{survey_sheet.SCALE}", value="10/5/0")
+        shown = calc("formulas", doc=doc, contains="")
+        calc("save", doc=doc, path=str(saved), filter="Calc MS Excel 2007 XML")
+    finally:
+        calc("close", doc=doc)
+    core = _core_values(saved)
+    average = f"{survey_sheet.NAME}!{survey_sheet.cell('average')}"
+    assert core[average] == shown[average][1] == 98.67 and shown[f"{survey_sheet.NAME}!J7"][1] == 5
+    wrong = {ref: (value, core[ref]) for ref, (_, value) in shown.items()
+             if ref.startswith(f"{survey_sheet.NAME}!") and ref in core and not _same(value, core[ref])}
+    assert not wrong, wrong
 
 
 @pytest.mark.parametrize("ruleset", shipped_rulesets())

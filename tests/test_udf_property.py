@@ -87,6 +87,16 @@ def test_survey_total_and_average_of_parallel_columns_never_raise(points, counts
     assert isinstance(cells.survey_avg(column_points, column_counts, valid), (float, str))
 
 
+SCALE = st.one_of(st.sampled_from(["10/5/0", "100/80/60/0；100/60/0", "10/5", "10//0", "10/5/0；9/4/1"]), VALUE)
+OPTION_ROWS = st.lists(st.lists(SCALAR, min_size=4, max_size=4), min_size=1, max_size=4)  # the C:F block
+
+
+@PROPERTY
+@given(SCALE, st.one_of(OPTION_ROWS, VALUE), st.one_of(st.integers(0, 5), VALUE))
+def test_survey_point_never_raises(scale, options, position):
+    assert isinstance(cells.survey_point(scale, options, position), (float, str))
+
+
 @PROPERTY
 @given(VALUE, VALUE, VALUE)
 @example([[99999999999999]], [[99999999999999]], 49)  # the product once overflowed Decimal's rounding

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scoring import cells
 
 RS = "xundian-2024"
-FUNCTIONS = ("PE_SCORE", "PE_EXPLAIN", "PE_GRADE", "PE_SURVEY_TOTAL", "PE_SURVEY_AVG", "PE_CHECK")
+FUNCTIONS = ("PE_SCORE", "PE_EXPLAIN", "PE_GRADE", "PE_SURVEY_TOTAL", "PE_SURVEY_AVG", "PE_SURVEY_POINT", "PE_CHECK")
 HEAVY = ("openpyxl", "docx", "matplotlib", "numpy", "pandas")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,6 +185,7 @@ def test_xlwings_metadata(real_udfs):
     check = module.PE_CHECK.__xlfunc__
     assert check["args"][-1]["vararg"] and check["args"][-1]["options"]["ndim"] == 2
     assert module.PE_SURVEY_TOTAL.__xlfunc__["args"][0]["options"]["ndim"] == 2
+    assert [a["options"].get("ndim") for a in module.PE_SURVEY_POINT.__xlfunc__["args"]] == [None, 2, None]
 
 
 def test_udfs_are_one_call_into_the_core(real_udfs):
@@ -192,6 +193,8 @@ def test_udfs_are_one_call_into_the_core(real_udfs):
     assert module.PE_SCORE(RS, "A11", "①②③④", None, None, None) == 2.0
     assert module.PE_CHECK("ACC-86", 3561.20, [[29925.15]], [[5324401.58]], [[5350765.53]]) == "✓"
     assert module.PE_SURVEY_AVG([[10], [5]], [[48], [1]], 49) == 9.9
+    options = [["A", "满意", None, 48], ["B", "一般", None, 1], [None, None, None, None], [None, None, None, None]]
+    assert module.PE_SURVEY_POINT("10/5/0；100/60", options, 2) == 60.0  # the two-option scale
 
 
 def test_generated_vba_is_ascii(real_udfs):

@@ -66,6 +66,14 @@ FUNCTIONS = (
     WorksheetFunction("PE_SURVEY_AVG", "问卷综合得分：问卷总分÷有效问卷数，四舍五入保留两位小数。",
                       (POINTS, COUNTS, Argument("valid", "有效问卷数：有效问卷份数")), "survey_avg"),
     WorksheetFunction(
+        "PE_SURVEY_POINT",
+        "计分分值：选项填写的标准分值；未填写时按分值方案中与本题选项个数相同的方案取该选项的分值（与 pe-eval 计分相同），"
+        "没有相应方案时为空白。",
+        (Argument("scale", "分值方案：问卷的分值方案单元格，如 10/5/0 或 100/80/60/0；100/60/0"),
+         Argument("options", "选项区域：本题各选项的选项、选项内容、标准分值、人数四列，全空的行不算选项", range=True),
+         Argument("position", "行号：本选项是选项区域中的第几行，如 1")),
+        "survey_point"),
+    WorksheetFunction(
         "PE_CHECK",
         "检查决算表的一条勾稽关系：相符显示✓，不符显示「差额」（左边−右边），缺数时显示「未录入第N行」，相关单元格全空时显示空白。",
         (Argument("code", "勾稽代码：如 ACC-27（本年收入合计=第1至8行之和）"),

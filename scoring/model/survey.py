@@ -7,7 +7,7 @@ still without points is listed (SURVEY-POINTS) and the questionnaire has no scor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
@@ -75,10 +75,9 @@ class Survey(Record):
         """Blank standard points from the scale with as many points as the question has options."""
         scales = parse_scale(self.scale)
         for index, question in enumerate(self.questions):
-            scale = scales.get(len(question.options))
-            if scale is not None and not question.scored:
-                options = [o if o.points is not None else o.model_copy(update={"points": p})
-                           for o, p in zip(question.options, scale)]
+            points = scored_points(question.points, scales)
+            if points != question.points:
+                options = [o.model_copy(update={"points": p}) for o, p in zip(question.options, points)]
                 self.questions[index] = question.model_copy(update={"options": options})
         return self
 
@@ -208,6 +207,16 @@ def parse_scale(value: object) -> dict[int, tuple[Decimal, ...]]:
             raise EvidenceError(f"分值方案中有两个{len(points)}个选项的方案（{scale_text(scales[len(points)])}、{part}），只能有一个")
         scales[len(points)] = tuple(p for p in points if p is not None)
     return scales
+
+
+def scored_points(points: Sequence[Decimal | None], scales: dict[int, tuple[Decimal, ...]]) -> tuple[Decimal | None, ...]:
+    """A question's standard points (None: blank, in option order) as scored: when one is blank and ``scales``
+    has a scale of as many points as the question has options, each blank takes the scale's point at its place
+    (``Survey``, and the sheet's 计分分值 cells through ``PE_SURVEY_POINT``)."""
+    scale = scales.get(len(points))
+    if scale is None or all(p is not None for p in points):
+        return tuple(points)
+    return tuple(s if p is None else p for p, s in zip(points, scale))
 
 
 def scale_text(points: Iterable[Decimal]) -> str:

@@ -56,6 +56,11 @@ def PE_SURVEY_AVG(points, counts, valid):
 
 
 @worksheet_function
+def PE_SURVEY_POINT(scale, options, position):
+    return cells.survey_point(scale, options, position)
+
+
+@worksheet_function
 def PE_CHECK(code, lhs, *terms):
     return cells.check(code, lhs, *terms)
 

@@ -98,6 +98,19 @@ failed:
     PE_SURVEY_AVG = Err.Description
 End Function
 
+Function PE_SURVEY_POINT(scale, options, position)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        PE_SURVEY_POINT = XLPy.CallUDF("xladdin.excel.udfs", "PE_SURVEY_POINT", Array(scale, options, position), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        PE_SURVEY_POINT = XLPy.CallUDF("xladdin.excel.udfs", "PE_SURVEY_POINT", Array(scale, options, position))
+        Exit Function
+    #End If
+failed:
+    PE_SURVEY_POINT = Err.Description
+End Function
+
 Function PE_SURVEY_TOTAL(points, counts)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
