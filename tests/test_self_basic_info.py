@@ -142,3 +142,11 @@ def _changed_formulas(wb, path) -> list[str]:
     evaluation, provenance = read_evaluation(book)
     findings = workbook_findings(book, assess(evaluation, book.ruleset, provenance=provenance))
     return [f.where for f in findings if f.code == "WB-FORMULA"]
+
+
+def test_the_form_prints_down_to_its_settings_block_but_not_the_report_texts():
+    """The 基本情况 texts are the report's; printed under the form they would sit below its repeated header row."""
+    ws = build_workbook(SELF, sample_evaluation("self-2020"))["自评表"]
+    lay = self_sheet.layout(SELF)
+    last_printed = int(ws.print_area.rsplit("$", 1)[1])
+    assert lay.level1_header + len(SELF.level1) <= last_printed < min(self_sheet.basic_rows(SELF, lay).values()) - 1

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import NATURE_LINES, FundBlock, Ruleset, SelfForm, TargetRow
@@ -80,13 +79,15 @@ def build(ws: Worksheet, job: BuildJob) -> None:
     _fit_explanations(ws, rs, lay, form)
     ws.freeze_panes = f"A{lay.first_row}"
     S.print_setup(ws, landscape=True, title_rows=f"{lay.header_row}:{lay.header_row}")
-    _print_form_only(ws, last, lay, len(form.rows))
+    _print_form_only(ws, last, lay, len(form.rows), min(basic_rows(rs, lay).values()) - 2)
 
 
-def _print_form_only(ws: Worksheet, last: str, lay: Layout, used: int) -> None:
-    """Print the form, not the 二级→一级 lookup table beside it; in a filled form the spare rows after the one
-    below the last used row are hidden (unhide them to add indicators)."""
-    ws.print_area = f"A1:{last}{ws.max_row}"
+def _print_form_only(ws: Worksheet, last: str, lay: Layout, used: int, end: int) -> None:
+    """Print the form down to its 表样设置 block (row ``end``): not the 二级→一级 lookup table beside it, nor the
+    自评报告's 基本情况 texts below, which the report prints (here they would sit under the table's repeated
+    header); in a filled form the spare rows after the one below the last used row are hidden (unhide them to
+    add indicators)."""
+    ws.print_area = f"A1:{last}{end}"
     if used:
         for row in range(lay.first_row + used + 1, lay.total_row):
             ws.row_dimensions[row].hidden = True
@@ -244,7 +245,6 @@ def _build_basic(ws: Worksheet, rs: Ruleset, lay: Layout, narrative: dict[str, s
     width = sum(column.width for column in columns(rs)[2:])
     S.header_row(ws, title, [("A", BASIC_TITLE)])
     ws.merge_cells(f"A{title}:{last}{title}")
-    ws.row_breaks.append(Break(id=title - 1))  # the report's texts print on a page of their own, never split from their title
     for key, row in rows.items():
         S.label_cell(ws, f"A{row}", BASIC_SECTIONS[key], bold=True)
         ws.merge_cells(f"A{row}:B{row}")
