@@ -165,6 +165,18 @@ def test_refusals_name_the_problem_and_write_nothing(pe_eval, tmp_path, seed, no
     assert "问卷!F6" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("kind", ["survey", "accounts"])
+def test_a_self_form_takes_no_survey_or_accounts_import(pe_eval, tmp_path, seed, kind, capsys):
+    """A 自评表 has neither a 问卷 nor a 决算 sheet: the import is refused, not lost in a copy of the form."""
+    export = (write_xlsx(tmp_path / SURVEY_NAME, {"Sheet1": survey_table(seed.survey, "按序号")}) if kind == "survey"
+              else write_xlsx(tmp_path / "决算.xlsx", {FORM_SHEET: form_table(seed.accounts)}))
+    form = build_templates.TEMPLATES_DIR / "self-2020-sample.xlsx"
+    assert pe_eval(["import", kind, str(export), "--into", str(form), "--force", "-o", str(tmp_path / "新.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert f"「self-2020-sample.xlsx」是自评表，没有{'问卷表' if kind == 'survey' else '决算表'}" in err and "Traceback" not in err
+    assert not (tmp_path / "新.xlsx").exists()
+
+
 def test_hostile_and_wrong_files_get_a_chinese_message(pe_eval, tmp_path, capsys):
     far = Workbook()
     far.active["A1"], far.active["XFD1048576"] = "序号", 1  # calamine would try to hold 17 billion cells

@@ -153,6 +153,10 @@ def _open(args: argparse.Namespace, survey: bool = False) -> tuple[Evaluation, W
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         raise CliError(f"「{path}」不是已有的评价工作簿（.xlsx/.xlsm）")
     book = open_workbook(path)
+    if book.ruleset.form == "self":  # a 自评表 has neither sheet; its 资金情况 is typed from the 决算 by hand
+        what, sheet = ("问卷星数据", "问卷表") if survey else ("部门决算数据", "决算表")
+        raise CliError(f"「{path.name}」是自评表，没有{sheet}：{what}只能导入第三方评价工作簿（如 pe-eval new --ruleset xundian-2024 "
+                       "生成的）" + ("" if survey else "；自评表的资金情况请按决算在自评表中填写"))
     evaluation, _ = read_evaluation(book)
     kept = kept_cells(book, evaluation, replacing_survey=survey)
     if kept.problems:
