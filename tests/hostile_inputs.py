@@ -163,6 +163,17 @@ def _sparse_xls(path: Path) -> Path:
     return path
 
 
+def _dimensions_xls(path: Path) -> Path:
+    """An old .xls export whose DIMENSIONS record declares its first row after its last: calamine reserves room for
+    the wrapped-around count of rows (4 billion) times its columns, and aborts the process it runs in."""
+    data = bytearray((Path(__file__).parent / "fixtures" / "wjx-text-export.xls").read_bytes())
+    record = data.find(b"\x00\x02\x0e\x00")  # DIMENSIONS, 14 bytes: first row, last row + 1 (u32), columns (u16)
+    (after_last,) = struct.unpack_from("<I", data, record + 8)
+    struct.pack_into("<I", data, record + 4, after_last + 1)
+    path.write_bytes(data)
+    return path
+
+
 def _export_binary(path: Path) -> Path:
     """A 部门决算 export whose sheet part is binary noise (as an .xlsb part renamed, or a damaged download)."""
     _export_far("")(path)
@@ -283,6 +294,7 @@ def inputs() -> list[Input]:
         Input("far.xlsx", "roster", _export_far(FAR_CELL[5])),
         Input("export-binary-sheet", "export", _export_binary),
         Input("export-sparse.xls", "export", _sparse_xls),
+        Input("export-dimensions.xls", "export", _dimensions_xls),
         Input("defined-names-180k", "workbook", _defined_names(180_000)),
         Input("nesting-700k", "workbook", lambda p: _with_sheet(
             p, "基本信息", lambda x: x.replace("</sheetData>", "</sheetData>" + _nesting(700_000)))),

@@ -150,3 +150,10 @@ def test_the_xls_measure_counts_the_cells_calamine_reads():
     book = CalamineWorkbook.from_path(str(fixture))
     ends = [book.get_sheet_by_name(name).end for name in book.sheet_names]
     assert xls_cells(fixture) == sum((row + 1) * (column + 1) for row, column in filter(None, ends)) == 63
+
+
+def test_an_xls_that_makes_the_reader_abort_ends_a_worker_not_the_command(tmp_path, capfd):
+    code = main(["import", "survey", str(make("export-dimensions.xls", tmp_path))])
+    out, err = capfd.readouterr()
+    assert code == 2 and "无法读取「export-dimensions.xls」：文件已损坏或不是有效的 Excel 文件（读取程序异常退出）" in err, err
+    assert "memory allocation" not in err and "backtrace" not in err and "Traceback" not in err

@@ -63,8 +63,8 @@ def read_table_file(path: Path) -> Sheets:
         raise ExportError(f"「{path.name}」不是真正的 .xls 文件（像是{hint}）：请在 Excel 中打开后另存为 .xlsx 再导入")
     if suffix == ".xls":
         _measure_xls(path)
-    else:
-        _measure_xlsx(path)
+        return _isolated(path)
+    _measure_xlsx(path)
     return _excel_rows(path)
 
 
@@ -237,6 +237,31 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+def _isolated(path: Path) -> Sheets:
+    """An .xls read in a worker process: calamine reserves memory as the file's records and its compound-file header
+    declare, and a damaged or crafted .xls that declares gigabytes ends the process it runs in — the worker, not the
+    command. (An .xlsx is measured completely beforehand and read here.)"""
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_silenced) as worker:
+        try:
+            return worker.submit(_excel_rows, path).result()
+        except BrokenProcessPool:
+            raise ExportError(f"无法读取「{path.name}」：文件已损坏或不是有效的 Excel 文件（读取程序异常退出）："
+                              "请在 Excel 中打开后另存为 .xlsx") from None
+
+
+def _silenced() -> None:
+    """The worker's standard error discarded: an abort's Rust backtrace is not for the user (the command says why)."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+
+
 def _excel_rows(path: Path) -> Sheets:
     from python_calamine import CalamineWorkbook
 
@@ -253,9 +278,10 @@ def _excel_rows(path: Path) -> Sheets:
                 raise ExportError(f"「{path.name}」的表格范围超过{MAX_CELLS}个单元格，不像导出的答卷或决算表，已拒绝读取")
             sheets[name] = sheet.to_python(skip_empty_area=False) if end is not None else []
         book.close()
-    except ExportError:
+    except (ExportError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # calamine raises its own kinds (and ValueError, OSError) for damaged or locked files
+    except BaseException as exc:  # noqa: BLE001 - calamine raises its own kinds, ValueError, OSError, and a Rust
+        # panic arrives as pyo3's PanicException (a BaseException) for damaged or locked files
         reason = "设置了打开密码" if "password" in str(exc).lower() else "已损坏或不是有效的 Excel 文件"
         raise ExportError(f"无法读取「{path.name}」：{reason}（{type(exc).__name__}）") from None
     return sheets
