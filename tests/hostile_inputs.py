@@ -174,6 +174,23 @@ def _dimensions_xls(path: Path) -> Path:
     return path
 
 
+def _declared_strings(path: Path) -> Path:
+    """A 部门决算 export whose shared-string table declares 99,999,999,999 texts (it holds one): calamine reserves
+    room for them before reading any, and aborts the process."""
+    write_xlsx(path, {FORM_SHEET: form_table(sample_evaluation().accounts)})
+    with zipfile.ZipFile(path) as archive:
+        parts = {item.filename: archive.read(item.filename) for item in archive.infolist()}
+    parts["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+                                     b'uniqueCount="99999999999"><si><t>x</t></si></sst>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml"/></Relationships>'))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
 def _export_binary(path: Path) -> Path:
     """A 部门决算 export whose sheet part is binary noise (as an .xlsb part renamed, or a damaged download)."""
     _export_far("")(path)
@@ -295,6 +312,7 @@ def inputs() -> list[Input]:
         Input("export-binary-sheet", "export", _export_binary),
         Input("export-sparse.xls", "export", _sparse_xls),
         Input("export-dimensions.xls", "export", _dimensions_xls),
+        Input("export-declared-strings", "export", _declared_strings),
         Input("defined-names-180k", "workbook", _defined_names(180_000)),
         Input("nesting-700k", "workbook", lambda p: _with_sheet(
             p, "基本信息", lambda x: x.replace("</sheetData>", "</sheetData>" + _nesting(700_000)))),

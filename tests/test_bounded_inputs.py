@@ -157,3 +157,9 @@ def test_an_xls_that_makes_the_reader_abort_ends_a_worker_not_the_command(tmp_pa
     out, err = capfd.readouterr()
     assert code == 2 and "无法读取「export-dimensions.xls」：文件已损坏或不是有效的 Excel 文件（读取程序异常退出）" in err, err
     assert "memory allocation" not in err and "backtrace" not in err and "Traceback" not in err
+
+
+def test_a_shared_string_table_declaring_billions_of_texts_is_refused_before_it_is_read(tmp_path, capfd):
+    code = main(["import", "accounts", str(make("export-declared-strings", tmp_path))])
+    out, err = capfd.readouterr()
+    assert code == 2 and "的共享文本表声明的条数超过5000000条" in err and "backtrace" not in err, err

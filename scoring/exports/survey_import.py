@@ -219,7 +219,7 @@ def import_survey(export: SurveyExport, questions: Sequence[SurveyQuestion] | No
         notes += [_note("SVI-TEXT", f"导出文件第{item.number}题「{item.title}」的答案不是选项序号或分值（填空题），未统计")
                   for (item, _), found in zip(pairs, answers) if found.words]
         pairs, answers = [p for p, a in zip(pairs, answers) if not a.words], [a for a in answers if not a.words]
-    excluded = _screen(export, [a.cells for a in answers], min_seconds, dedupe_ip, problems)
+    excluded = _screen(export, columns, [a.cells for a in answers], min_seconds, dedupe_ip, problems)
     problems.check(export.name)
     twice = [e for e in excluded if e.reason.startswith("序号")]
     if twice:
@@ -454,34 +454,42 @@ def _flag_answer(row: Sequence[object], item: Item, options: list[int], problems
 
 
 # ── screening and counting ────────────────────────────────
-def _screen(export: SurveyExport, answers: list[list[Answer]], min_seconds: int | None, dedupe_ip: bool,
-            problems: _Problems) -> list[Excluded]:
-    """Rows that are not valid: no scored question answered; optionally too fast, or an IP seen before."""
+def _screen(export: SurveyExport, columns: list[Sequence[object]], answers: list[list[Answer]],
+            min_seconds: int | None, dedupe_ip: bool, problems: _Problems) -> list[Excluded]:
+    """Rows that are not valid: no scored question answered; optionally too fast, or an IP seen before.
+    ``columns``: the respondents' cells column by column (``_by_column``)."""
     if min_seconds is not None and export.time_column is None:
         problems.lines.append("导出文件没有「所用时间」列，无法按最短用时筛选")
     if dedupe_ip and export.ip_column is None:
         problems.lines.append("导出文件没有「来自IP」列，无法按 IP 去重")
+    count = len(export.rows)
+
+    def column(index: int | None) -> Sequence[object]:
+        return columns[index] if index is not None and index < len(columns) else (None,) * count
+
     excluded: list[Excluded] = []
     first_from: dict[str, int] = {}
     first_id: dict[str, int] = {}
-    answered = ([row.count(None) < len(answers) for row in zip(*answers)] if answers
-                else [False] * len(export.rows))
-    durations: dict[object, int | None] = {}
-    for index, (number, row) in enumerate(export.rows):
-        respondent = "" if export.id_column is None else text(cell_at(row, export.id_column))
+    answered = [row.count(None) < len(answers) for row in zip(*answers)] if answers else [False] * count
+    ids = [text(v) for v in column(export.id_column)] if export.id_column is not None else [""] * count
+    times = column(export.time_column) if min_seconds is not None and export.time_column is not None else None
+    durations = {raw: seconds(raw) for raw in dict.fromkeys(times)} if times is not None else {}  # each value once
+    ips = column(export.ip_column) if dedupe_ip and export.ip_column is not None else None
+    addresses = {raw: ip_address(raw) for raw in dict.fromkeys(ips)} if ips is not None else {}
+    for index, (number, _) in enumerate(export.rows):
+        respondent = ids[index]
         reason = f"序号{respondent}与第{first_id[respondent]}行相同，重复的答卷不计" if respondent in first_id else ""
         if respondent:
             first_id.setdefault(respondent, number)
         reason = reason or ("" if answered[index] else "未回答任何计分题目")
-        if not reason and min_seconds is not None and export.time_column is not None:
-            raw = cell_at(row, export.time_column)
-            used = durations[raw] if raw in durations else durations.setdefault(raw, seconds(raw))
+        if not reason and times is not None:
+            used = durations[times[index]]
             if used is None:
-                problems.cell("所用时间", raw, "无法识别，应如 123秒 或 2分3秒", number)
-            elif used < min_seconds:
+                problems.cell("所用时间", times[index], "无法识别，应如 123秒 或 2分3秒", number)
+            elif min_seconds is not None and used < min_seconds:
                 reason = f"用时{used}秒，少于{min_seconds}秒"
-        if not reason and dedupe_ip and export.ip_column is not None:
-            ip = ip_address(cell_at(row, export.ip_column))
+        if not reason and ips is not None:
+            ip = addresses[ips[index]]
             if ip in first_from:
                 reason = f"来自IP {ip} 与第{first_from[ip]}行相同"
             elif ip:

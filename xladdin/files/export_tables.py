@@ -110,7 +110,8 @@ def _swallowed(path: Path, row: list[str], delimiter: str, start: int, end: int,
 
 
 def _measure_xlsx(path: Path) -> None:
-    """Refuse a zip bomb, and any sheet whose last cell lies beyond ``MAX_CELLS`` counted from A1."""
+    """Refuse a zip bomb, any sheet whose last cell lies beyond ``MAX_CELLS`` counted from A1, and a shared-string
+    table declaring more texts than that."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -123,7 +124,10 @@ def _measure_xlsx(path: Path) -> None:
                 if member.filename.endswith(".xml"):
                     if member.file_size > MAX_PART_BYTES:
                         raise ExportError(f"「{path.name}」的 {member.filename} 解压后{member.file_size}字节，已拒绝读取")
-                    total += _extent(archive.read(member))
+                    xml = archive.read(member)
+                    if member.filename.lower().endswith("sharedstrings.xml") and _declared_strings(xml) > MAX_CELLS:
+                        raise ExportError(f"「{path.name}」的共享文本表声明的条数超过{MAX_CELLS}条，不像导出的答卷或决算表，已拒绝读取")
+                    total += _extent(xml)
                     if total > MAX_CELLS:
                         raise ExportError(f"「{path.name}」的表格范围超过{MAX_CELLS}个单元格，不像导出的答卷或决算表，已拒绝读取")
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
@@ -141,6 +145,21 @@ def _measure_xls(path: Path) -> None:
         raise ExportError(f"「{path.name}」不是有效的 .xls 文件或已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx") from None
     if cells > MAX_CELLS:
         raise ExportError(f"「{path.name}」的表格范围超过{MAX_CELLS}个单元格，不像导出的答卷或决算表，已拒绝读取")
+
+
+_STRINGS_TAG = re.compile(rb"<(?:[\w.-]+:)?sst[\s/>][^>]*")
+_UNIQUE_COUNT = re.compile(rb"\suniqueCount\s*=\s*[\"']\s*\+?(\d+)")
+
+
+def _declared_strings(xml: bytes) -> int:
+    """The shared-string table's declared ``uniqueCount``: the reader reserves room for that many texts before
+    reading one (a declared count beyond memory aborts the process)."""
+    tag = _STRINGS_TAG.search(xml)
+    declared = _UNIQUE_COUNT.search(tag.group()) if tag else None
+    if declared is None:
+        return 0
+    digits = declared.group(1).lstrip(b"0") or b"0"
+    return MAX_CELLS + 1 if len(digits) > 12 else int(digits)
 
 
 def _extent(xml: bytes) -> int:
