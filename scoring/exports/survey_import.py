@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress
 
 from .table import ExportError, cell_at, same_unit, shown, squeeze, text
 from ..common.findings import Finding, Severity
@@ -229,13 +230,13 @@ def import_survey(export: SurveyExport, questions: Sequence[SurveyQuestion] | No
     if export.sheets:
         notes.append(_note("SVI-SHEETS", f"答卷分布在{len(export.sheets) + 1}个工作表，已合并：{'；'.join(export.sheets)}"))
     dropped = {e.row for e in excluded}
-    valid_rows = [i for i, (number, _) in enumerate(export.rows) if number not in dropped]
-    tallied = tuple(_tally(item, target, a, valid_rows, mode) for (item, target), a in zip(pairs, answers))
+    valid = [number not in dropped for number, _ in export.rows]  # by respondent row
+    tallied = tuple(_tally(item, target, a, valid, mode) for (item, target), a in zip(pairs, answers))
     _within_limits(tallied)
     if export.ignored:
         notes.append(_note("SVI-IGNORED", f"无法识别的列，未导入：{'、'.join(export.ignored)}", "warning"))
     return SurveyImport(name=export.name, title=export.title, mode=mode, returned=len(export.rows),
-                        valid=len(valid_rows), excluded=tuple(excluded), questions=tallied, notes=tuple(notes))
+                        valid=sum(valid), excluded=tuple(excluded), questions=tallied, notes=tuple(notes))
 
 
 # ── matching ──────────────────────────────────────────────
@@ -509,10 +510,10 @@ def _within_limits(tallied: tuple[TalliedQuestion, ...]) -> None:
         raise ExportError(f"导出文件第{numbers_text(wide)}题的选项超过{MAX_OPTIONS}个（可能是填空题）：请只导出满意度题目后再导入")
 
 
-def _tally(item: Item, target: SurveyQuestion | None, answers: _Answers, valid_rows: list[int],
+def _tally(item: Item, target: SurveyQuestion | None, answers: _Answers, valid: list[bool],
            mode: Mode) -> TalliedQuestion:
     cells = answers.cells
-    counter: Counter[Hashable] = Counter([cells[index] for index in valid_rows])
+    counter: Counter[Hashable] = Counter(compress(cells, valid))
     skipped = counter.pop(None, 0)
     for several in [answer for answer in counter if type(answer) is tuple]:  # a multi-select counts each option
         times = counter.pop(several)
