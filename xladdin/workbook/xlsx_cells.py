@@ -107,64 +107,68 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     return found
 
 
-def _shared_strings(part: IO[bytes]) -> list[str]:
-    """Each ``si``: its ``t`` and its runs' ``t`` joined (phonetic guides left out), as openpyxl reads them."""
-    strings: list[str] = []
-    parts: list[str] = []
-    state = {"text": False, "phonetic": 0}
+class _Strings:
+    """sharedStrings.xml: each ``si``'s ``t`` and its runs' ``t`` joined (phonetic guides left out), as openpyxl
+    reads them."""
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        if tag == _TEXT and not state["phonetic"]:
-            state["text"] = True
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self._parts: list[str] = []
+        self._in_text = False
+        self._phonetic = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == _TEXT and not self._phonetic:
+            self._in_text = True
         elif tag == _PHONETIC:
-            state["phonetic"] += 1
+            self._phonetic += 1
 
-    def end(tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag == _TEXT:
-            state["text"] = False
+            self._in_text = False
         elif tag == _PHONETIC:
-            state["phonetic"] -= 1
+            self._phonetic -= 1
         elif tag == MAIN + "si":
-            strings.append("".join(parts).replace("x005F_", ""))
-            parts.clear()
+            self.strings.append("".join(self._parts).replace("x005F_", ""))
+            self._parts.clear()
 
-    def text(data: str) -> None:
-        if state["text"]:
-            parts.append(data)
-
-    _parse(part, start, end, text)
-    return strings
+    def text(self, data: str) -> None:
+        if self._in_text:
+            self._parts.append(data)
 
 
-def _date_styles(part: IO[bytes]) -> tuple[set[int], set[int]]:
-    """The cell formats (``s`` indices) showing a date or time, and those showing a duration."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+class _Styles:
+    """styles.xml: the number format of each cell format (``cellXfs``), and the custom number formats."""
 
-    custom: dict[int, str] = {}
-    styles: list[int] = []
-    depth = {"cellXfs": 0}
+    def __init__(self) -> None:
+        self.custom: dict[int, str] = {}
+        self.formats: list[int] = []
+        self._in_cell_formats = False
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == MAIN + "numFmt":
-            custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
+            self.custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
         elif tag == MAIN + "cellXfs":
-            depth["cellXfs"] += 1
-        elif tag == MAIN + "xf" and depth["cellXfs"]:
-            styles.append(int(attrs.get("numFmtId", 0)))
+            self._in_cell_formats = True
+        elif tag == MAIN + "xf" and self._in_cell_formats:
+            self.formats.append(int(attrs.get("numFmtId", 0)))
 
-    def end(tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag == MAIN + "cellXfs":
-            depth["cellXfs"] -= 1
+            self._in_cell_formats = False
 
-    _parse(part, start, end)
-    dates, durations = set(), set()
-    for index, number_format in enumerate(styles):
-        code = custom[number_format] if number_format in custom else BUILTIN_FORMATS.get(number_format)
-        if is_date_format(code):
-            dates.add(index)
-        if is_timedelta_format(code):
-            durations.add(index)
-    return dates, durations
+    def date_styles(self) -> tuple[set[int], set[int]]:
+        """The cell formats (``s`` indices) showing a date or time, and those showing a duration."""
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+        dates, durations = set(), set()
+        for index, number_format in enumerate(self.formats):
+            code = self.custom[number_format] if number_format in self.custom else BUILTIN_FORMATS.get(number_format)
+            if is_date_format(code):
+                dates.add(index)
+            if is_timedelta_format(code):
+                durations.add(index)
+        return dates, durations
 
 
 def _column(ref: str) -> tuple[int, str]:
@@ -336,15 +340,14 @@ def read_cells(archive: zipfile.ZipFile, wanted: tuple[str, ...], max_rows: int,
     if not parts:
         return {}, book.names
     strings_part = next((path for kind, path in rels.values() if kind.endswith("/sharedStrings")), "xl/sharedStrings.xml")
-    strings: list[str] = []
+    strings, styles = _Strings(), _Styles()
     if strings_part in archive.NameToInfo:
         with archive.open(strings_part) as handle:
-            strings = _shared_strings(handle)
-    dates: set[int] = set()
-    durations: set[int] = set()
+            _parse(handle, strings.start, strings.end, strings.text)
     if "xl/styles.xml" in archive.NameToInfo:
         with archive.open("xl/styles.xml") as handle:
-            dates, durations = _date_styles(handle)
+            _parse(handle, styles.start, styles.end)
+    dates, durations = styles.date_styles()
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
     epoch = CALENDAR_MAC_1904 if book.date1904 else CALENDAR_WINDOWS_1900
@@ -352,7 +355,7 @@ def read_cells(archive: zipfile.ZipFile, wanted: tuple[str, ...], max_rows: int,
     for title, path in parts.items():
         if title in sheets:
             continue
-        sheet = _Sheet(strings, dates, durations, epoch, max_rows, max_columns)
+        sheet = _Sheet(strings.strings, dates, durations, epoch, max_rows, max_columns)
         with archive.open(path) as handle:
             _parse(handle, sheet.start, sheet.end, sheet.text)
         sheets[title] = sheet.cells
