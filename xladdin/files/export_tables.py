@@ -1,9 +1,12 @@
 """Read an export file (.xlsx/.xlsm/.xls/.csv) into plain rows of cell values, refusing hostile files.
 
 Excel files are read by calamine (fast, and the only well-kept reader of old .xls). calamine holds a
-sheet as one dense block from A1 to its last cell, and aborts the whole process when that cannot be
-allocated; so an .xlsx is measured first (its cells' positions, without building anything) and
-refused when too large, as is every sheet before its cells become Python objects.
+sheet as one dense block from A1 to its last cell, reserves room for what a file declares, and aborts
+the whole process when that cannot be allocated; so an .xlsx is measured first (its cells' positions and
+its declared shared texts, without building anything) and refused when too large, as is every sheet
+before its cells become Python objects. An .xls is measured too (``xls_extent``) and, as its binary
+records and header declare sizes calamine trusts, read in a worker process that an abort cannot take
+the command down with.
 """
 from __future__ import annotations
 
@@ -259,7 +262,7 @@ def _column_number(letters: bytes) -> int:
 def _isolated(path: Path) -> Sheets:
     """An .xls read in a worker process: calamine reserves memory as the file's records and its compound-file header
     declare, and a damaged or crafted .xls that declares gigabytes ends the process it runs in — the worker, not the
-    command. (An .xlsx is measured completely beforehand and read here.)"""
+    command. (An .xlsx is measured completely beforehand and read in this process.)"""
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor
