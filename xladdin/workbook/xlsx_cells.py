@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import IO, Any
 from xml.parsers import expat
 
+from openpyxl.utils import get_column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
 _REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships Relationship"
@@ -268,7 +270,7 @@ class _Sheet:
     def _cell(self) -> None:
         if self.column > self.max_columns:
             return
-        ref = f"{self.letters or _letters(self.column)}{self.row}"
+        ref = f"{self.letters or get_column_letter(self.column)}{self.row}"
         value = self._value(ref)
         formula = self._formula(ref) if self.formula is not None else None
         if value is not None or formula:
@@ -313,14 +315,6 @@ class _Sheet:
 
                 self.shared[index] = Translator(formula, ref)
         return formula
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def read_cells(archive: zipfile.ZipFile, wanted: tuple[str, ...], max_rows: int,
