@@ -163,3 +163,26 @@ def test_a_shared_string_table_declaring_billions_of_texts_is_refused_before_it_
     code = main(["import", "accounts", str(make("export-declared-strings", tmp_path))])
     out, err = capfd.readouterr()
     assert code == 2 and "的共享文本表声明的条数超过5000000条" in err and "backtrace" not in err, err
+
+
+@pytest.mark.parametrize("ruleset, path, value, where", [
+    ("xundian-2024", ("info", "fixed_assets_net"), "1e999", "info.fixed_assets_net"),
+    ("xundian-2024", ("info", "three_public_current"), 1e308, "info.three_public_current"),
+    ("xundian-2024", ("info", "execution_progress", 0, "rate"), "9" * 5000, "info.execution_progress[1].rate"),
+    ("xundian-2024", ("indicators", 15, "override"), "1E+999999", "indicators[B12].override"),
+])
+def test_a_number_no_cell_could_hold_is_named_not_an_internal_error(tmp_path, capsys, ruleset, path, value, where):
+    """Found by fuzzing the evaluation JSON: 1e999 in a money field reached the rounding (decimal.InvalidOperation)."""
+    import json
+
+    from scoring import sample_evaluation
+
+    data = json.loads(sample_evaluation(ruleset).model_dump_json())
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    source = tmp_path / "数据.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, "check", source)
+    assert code == 2 and f"- {where}：「" in err and "不是有效的数值（整数部分不超过15位）" in err and "程序内部错误" not in err, err

@@ -17,6 +17,9 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 from .errors import UserError
 from .numbers import HUNDRED
@@ -99,6 +102,28 @@ def _bounded(number: Decimal, value: object, what: str) -> Decimal:
     if number.adjusted() >= MAX_INTEGER_DIGITS:
         raise EvidenceError(f"{what}「{_show(value)}」数值过大（整数部分不超过{MAX_INTEGER_DIGITS}位）")
     return number
+
+
+def bounded_number(value: object) -> object:
+    """Before a model's number field is validated: a number no cell could hold (not finite, or more than
+    ``MAX_INTEGER_DIGITS`` integer digits, e.g. ``1e999`` in a JSON) is refused here, so that no arithmetic or
+    rounding ever sees it; anything else goes on to the field's own validation (``Number``, ``OptionalNumber``)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        return value
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except ArithmeticError:  # not a number (decimal.InvalidOperation): the field's validation says so
+        return value
+    if not number.is_finite() or number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValueError(f"「{_show(value)}」不是有效的数值（整数部分不超过{MAX_INTEGER_DIGITS}位）")
+    return value
+
+
+_BOUNDED = BeforeValidator(bounded_number)
+# A model's number fields. The validator rides on the whole annotation, so a field's type stays ``Decimal`` or
+# ``Decimal | None`` for the code that reads the models' field types (data references, the 基本信息 sheet).
+Number = Annotated[Decimal, _BOUNDED]
+OptionalNumber = Annotated[Decimal | None, _BOUNDED]
 
 
 def parse_rate(value: object, unit: str = "ratio", what: str = "比率") -> Decimal | None:

@@ -11,6 +11,7 @@ from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, mod
 from .accounts import Accounts
 from ..common.base import Record
 from ..common.errors import UserError
+from ..common.evidence import Number, OptionalNumber
 from .self_form import SelfForm
 from .survey import Survey
 
@@ -23,8 +24,8 @@ class Model(Record):
 
 class KeyProject(Model):
     name: str
-    budget: Decimal | None = Field(default=None, description="预算数（万元）")
-    spent: Decimal | None = Field(default=None, description="支出数（万元）")
+    budget: OptionalNumber = Field(default=None, description="预算数（万元）")
+    spent: OptionalNumber = Field(default=None, description="支出数（万元）")
     completed: bool | None = None
     note: str = ""
 
@@ -38,7 +39,7 @@ class ProgressPoint(Model):
     """Budget execution progress at a point in the year, e.g. 6月 → 0.6046."""
 
     label: str
-    rate: Decimal = Field(description="执行进度（小数，0.6046 即 60.46%）")
+    rate: Number = Field(description="执行进度（小数，0.6046 即 60.46%）")
 
 
 class BasicInfo(Model):
@@ -52,17 +53,17 @@ class BasicInfo(Model):
     staff_quota: int | None = Field(default=None, ge=0, description="编制数")
     staff_actual: int | None = Field(default=None, ge=0, description="在职人数（编内，决算口径）")
     staff_dispatched: int | None = Field(default=None, ge=0, description="劳务派遣人数")
-    three_public_current: Decimal | None = Field(default=None, ge=0, description="本年三公经费（万元）")
-    three_public_previous: Decimal | None = Field(default=None, ge=0, description="上年三公经费（万元）")
-    three_public_budget: Decimal | None = Field(default=None, ge=0, description="本年三公经费预算（万元）")
-    total_assets: Decimal | None = Field(default=None, description="资产总额（万元）")
-    current_assets: Decimal | None = Field(default=None, description="流动资产（万元）")
-    fixed_assets_net: Decimal | None = Field(default=None, description="固定资产净值（万元）")
-    fixed_assets_total: Decimal | None = Field(default=None, ge=0, description="固定资产总额（原值，万元）")
-    fixed_assets_in_use: Decimal | None = Field(default=None, ge=0, description="在用固定资产总额（万元）")
-    liabilities: Decimal | None = Field(default=None, description="负债总额（万元）")
-    procurement_budget: Decimal | None = Field(default=None, ge=0, description="政府采购预算（万元）")
-    procurement_actual: Decimal | None = Field(default=None, ge=0, description="政府采购实际（万元）")
+    three_public_current: OptionalNumber = Field(default=None, ge=0, description="本年三公经费（万元）")
+    three_public_previous: OptionalNumber = Field(default=None, ge=0, description="上年三公经费（万元）")
+    three_public_budget: OptionalNumber = Field(default=None, ge=0, description="本年三公经费预算（万元）")
+    total_assets: OptionalNumber = Field(default=None, description="资产总额（万元）")
+    current_assets: OptionalNumber = Field(default=None, description="流动资产（万元）")
+    fixed_assets_net: OptionalNumber = Field(default=None, description="固定资产净值（万元）")
+    fixed_assets_total: OptionalNumber = Field(default=None, ge=0, description="固定资产总额（原值，万元）")
+    fixed_assets_in_use: OptionalNumber = Field(default=None, ge=0, description="在用固定资产总额（万元）")
+    liabilities: OptionalNumber = Field(default=None, description="负债总额（万元）")
+    procurement_budget: OptionalNumber = Field(default=None, ge=0, description="政府采购预算（万元）")
+    procurement_actual: OptionalNumber = Field(default=None, ge=0, description="政府采购实际（万元）")
     key_projects: list[KeyProject] = Field(default_factory=list, description="重点项目")
     execution_progress: list[ProgressPoint] = Field(default_factory=list, max_length=MAX_PROGRESS_POINTS,
                                                     description="预算执行进度")
@@ -88,7 +89,7 @@ class IndicatorEntry(Model):
 
     code: str
     inputs: list[CellValue] = Field(default_factory=list, max_length=3)
-    override: Decimal | None = Field(default=None, description="人工评定得分")
+    override: OptionalNumber = Field(default=None, description="人工评定得分")
     reported: CellValue = Field(default=None, description="自评得分（报送的得分；审核时与规则得分比较）")
     reason: str = Field(default="", description="人工评定理由")
     note: str = Field(default="", description="评价说明")

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from ..common.base import Record
-from ..common.evidence import EvidenceError, parse_number
+from ..common.evidence import EvidenceError, Number, OptionalNumber, parse_number
 from ..common.targets import plain
 
 RowValue = str | int | Decimal | None
@@ -187,14 +187,14 @@ class StructureLevel(Record):
     """The level above the 一级 groups (e.g. 年度绩效目标 80分)."""
 
     name: str = Field(min_length=1, max_length=40, description="名称，如 年度绩效目标")
-    weight: Decimal = Field(gt=0, le=1000, description="分值")
+    weight: Number = Field(gt=0, le=1000, description="分值")
 
 
 class StructureGroup(Record):
     """One 一级 group (产出指标 50分…): its name, 分值 and the 二级 names a row may choose under it."""
 
     name: str = Field(min_length=1, max_length=40, description="一级指标名称，如 产出指标")
-    weight: Decimal | None = Field(default=None, gt=0, le=1000,
+    weight: OptionalNumber = Field(default=None, gt=0, le=1000,
                                    description="分值；有上一级（top）时可省略，由指标行合计得出")
     level2: list[str] = Field(default_factory=list, max_length=20,
                               description="其下可选的二级指标名称；空列表时用标准名称（产出指标：数量、质量、时效、成本指标；"
@@ -209,25 +209,25 @@ class ExecutionTier(Record):
     """One tier of the 分档取值 execution rule: the rate compared with ``pct`` by ``op`` gives ``points``."""
 
     op: Literal[">=", ">", "<=", "<", "="] = Field(default=">=", description="比较方式")
-    pct: Decimal = Field(description="预算执行率（百分点），如 90")
-    points: Decimal = Field(ge=0, description="得分")
+    pct: Number = Field(description="预算执行率（百分点），如 90")
+    points: Number = Field(ge=0, description="得分")
 
 
 class ExecutionPart(Record):
     """The 预算执行率 part: its 分值 and how the execution rate (全年执行数 ÷ 全年预算数) is scored."""
 
     name: str = Field(default="预算执行率", min_length=1, max_length=40, description="一级指标名称，如 预算执行率、预算执行")
-    weight: Decimal = Field(default=Decimal(10), ge=0, le=1000, description="分值（method 为 none 时不计分）")
+    weight: Number = Field(default=Decimal(10), ge=0, le=1000, description="分值（method 为 none 时不计分）")
     method: Literal["proportional", "steps", "tiers", "none"] = Field(
         default="proportional", description="proportional 按比例（分值×执行率，不超过分值）；steps 按档扣分；tiers 分档取值；none 不计分")
     position: Literal["first", "last"] = Field(default="last", description="在表中排在一级指标之前（first）或之后（last）")
-    threshold_pct: Decimal = Field(default=Decimal(100), ge=0, le=100, description="steps：不低于此执行率（百分点）得满分")
-    step_pct: Decimal = Field(default=Decimal(5), gt=0, le=100, description="steps：每档百分点")
-    deduct_per_step: Decimal = Field(default=Decimal(1), gt=0, le=1000, description="steps：每档扣分")
+    threshold_pct: Number = Field(default=Decimal(100), ge=0, le=100, description="steps：不低于此执行率（百分点）得满分")
+    step_pct: Number = Field(default=Decimal(5), gt=0, le=100, description="steps：每档百分点")
+    deduct_per_step: Number = Field(default=Decimal(1), gt=0, le=1000, description="steps：每档扣分")
     partial: Literal["whole", "ignore", "pro_rata"] = Field(
         default="whole", description="steps：不足一档的部分 whole 按一档扣，ignore 不扣，pro_rata 按比例扣")
     tiers: list[ExecutionTier] = Field(default_factory=list, max_length=20, description="tiers：各档（按顺序取第一个符合的）")
-    otherwise_points: Decimal = Field(default=Decimal(0), ge=0, description="tiers：不在各档内时的得分")
+    otherwise_points: Number = Field(default=Decimal(0), ge=0, description="tiers：不在各档内时的得分")
 
     @property
     def scored(self) -> bool:
