@@ -186,3 +186,16 @@ def test_a_number_no_cell_could_hold_is_named_not_an_internal_error(tmp_path, ca
     source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, _, err = run(capsys, "check", source)
     assert code == 2 and f"- {where}：「" in err and "不是有效的数值（整数部分不超过15位）" in err and "程序内部错误" not in err, err
+
+
+def test_a_ruleset_number_no_cell_could_hold_is_named_not_an_internal_error(tmp_path, capsys):
+    """Found by fuzzing the shipped TOML: a weight of 1e999 reached the rounding of a structure message."""
+    from pathlib import Path
+
+    rulesets = Path(__file__).resolve().parents[1] / "scoring" / "rules" / "rulesets"
+    text = (rulesets / "xundian-2024.toml").read_text(encoding="utf-8").replace("weight = 45", "weight = 1e999", 1)
+    assert "1e999" in text
+    path = tmp_path / "规则.toml"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "ruleset", path)
+    assert code == 2 and "].weight：「1E+999」不是有效的数值（整数部分不超过15位）" in err and "程序内部错误" not in err, err

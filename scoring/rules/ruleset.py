@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..model import sources
 from ..common.errors import UserError
+from ..common.evidence import bounded_number
 from ..common.grades import (
     DEFAULT_GRADES,
     GradeBand,
@@ -238,11 +239,33 @@ def _source_problems(ind: Indicator, form: str) -> list[str]:
 
 def parse_ruleset(data: dict, source: str = "<数据>") -> Ruleset:
     """Validate a ruleset from already-parsed TOML."""
+    unbounded = _unbounded_numbers(data)
+    if unbounded:
+        raise RulesetError(source, unbounded)
     try:
         return Ruleset.model_validate(data)
     except ValidationError as exc:
         problems = chinese_errors(exc, data, RULE_TYPE_NAMES)
         raise RulesetError(source, problems) from None
+
+
+def _unbounded_numbers(data: object) -> list[str]:
+    """Every number no cell could hold (``1e999``, ``inf``, 20 digits), by where it is: refused before any rule
+    computes or rounds with it."""
+    found: list[str] = []
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [(f"{where}.{key}" if where else str(key), item) for key, item in reversed(value.items())]
+        elif isinstance(value, list):
+            stack += [(f"{where}[{index}]", item) for index, item in reversed(list(enumerate(value, start=1)))]
+        elif isinstance(value, (int, float, Decimal)):
+            try:
+                bounded_number(value)
+            except ValueError as exc:
+                found.append(f"{where}：{exc}")
+    return found
 
 
 def read_ruleset_file(path: Path) -> Ruleset:
