@@ -26,7 +26,7 @@ from scoring import (
 
 from . import style as S
 from .file import WorkbookFile
-from .sheet import BuildJob, Expected, Reading, read_amounts
+from .sheet import BuildJob, Expected, Reading, read_amounts, read_money_unit
 
 NAME = "基础数据表"
 MONEY_UNIT = "B2"
@@ -124,11 +124,7 @@ def defined_names(job: BuildJob) -> dict[str, str]:
 # ── read ──────────────────────────────────────────────────
 def read(book: WorkbookFile, reading: Reading) -> None:
     """The table into ``self_form.basic`` (after the 自评表 sheet has read the form)."""
-    unit = book.text(NAME, MONEY_UNIT) or "万元"
-    if unit not in ("万元", "元"):
-        book.problem(NAME, MONEY_UNIT, f"金额单位「{unit}」应为“万元”或“元”")
-        unit = "万元"
-    data: dict[str, object] = {"unit": unit}
+    data: dict[str, object] = {"unit": read_money_unit(book, NAME, MONEY_UNIT)}
     staff: dict[str, object] = {}
     for field, row in STAFF_ROWS.items():
         ref = f"B{row}"

@@ -60,6 +60,15 @@ class Reading:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
+def read_money_unit(book: WorkbookFile, sheet: str, ref: str) -> str:
+    """The amounts' unit cell: 万元 (also when blank) or 元; anything else is a problem of the cell, read as 万元."""
+    unit = book.text(sheet, ref) or "万元"
+    if unit not in ("万元", "元"):
+        book.problem(sheet, ref, f"金额单位「{unit}」应为“万元”或“元”")
+        unit = "万元"
+    return unit
+
+
 def read_amounts(book: WorkbookFile, reading: Reading, sheet: str, row: int, columns: Mapping[str, str],
                  field_path: str, label: str, titles: Mapping[str, str]) -> dict[str, Decimal | None]:
     """One line of amounts (``columns``: key → column letter), each cell parsed as a number and recorded as the

@@ -19,7 +19,7 @@ from scoring import (
 )
 
 from ..file import WorkbookError, WorkbookFile
-from ..sheet import Reading, read_amounts
+from ..sheet import Reading, read_amounts, read_money_unit
 from .form_layout import (
     FUND_COLS,
     FUND_LABELS,
@@ -139,11 +139,7 @@ def _read_header(book: WorkbookFile, reading: Reading) -> dict[str, object]:
 
 
 def _read_fund(book: WorkbookFile, reading: Reading) -> FundBlock:
-    unit = book.text(NAME, MONEY_UNIT) or "万元"
-    if unit not in ("万元", "元"):
-        book.problem(NAME, MONEY_UNIT, f"金额单位「{unit}」应为“万元”或“元”")
-        unit = "万元"
-    fund: dict[str, object] = {"unit": unit}
+    fund: dict[str, object] = {"unit": read_money_unit(book, NAME, MONEY_UNIT)}
     for line, row in FUND_ROWS.items():
         fund[line] = read_amounts(book, reading, NAME, row, FUND_COLS, f"fund.{line}",
                                   FUND_LABELS[line].removeprefix("其中："), FUND_TITLES)
